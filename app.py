@@ -1,0 +1,293 @@
+"""Vantage: wire config, connectors, metrics and the dashboard together, and parse the command line.
+
+    python app.py                      serve the dashboard (on the embedded demo without --config)
+    python app.py metrics              list the metric catalogue
+    python app.py query METRIC ...     print the numbers the dashboard shows
+    python app.py check                validate config, sources and catalogue
+    python app.py cache warm|clear     fill or empty the result cache
+    python app.py demo --records N     build a (larger) demo database
+Exit codes: 0 ok, 2 bad usage or config, 1 a source failed.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
+
+from config.errors import CatalogueError, ConfigError, SourceError, UsageError, VantageError
+from config.settings import DEMO_CONFIG, Config, load_config, resolve_placeholders
+from metrics.model import Grain, Metric
+
+
+@dataclass
+class Runtime:
+    """Everything a command needs, wired from one config."""
+
+    config: Config
+    engine: Any
+    catalogue: dict[str, Metric]
+    source_failures: list[str]
+
+
+def ensure_demo(config: Config, progress: bool = True) -> None:
+    """Build the embedded demo database on first run (only for the demo config)."""
+    if config.path.resolve() != DEMO_CONFIG.resolve():
+        return
+    url = resolve_placeholders(config.sources["demo"].url, config)
+    path = Path(url.removeprefix("sqlite:///"))
+    if path.exists():
+        return
+    from connectors.demo import build_demo
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Building the demo database at {path} ...", file=sys.stderr)
+    build_demo(path, records=config.demo_records, end=config.today(), progress=_progress_bar if progress else None)
+
+
+def _progress_bar(table: str, done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    end = "\n" if done >= total else ""
+    print(f"\r  {table:<18} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}", end=end, file=sys.stderr)
+
+
+def wire(config: Config, strict: bool = True) -> Runtime:
+    """Connectors, catalogue (validated) and engine for a config. CatalogueError when the catalogue is wrong."""
+    from connectors.sources import build_connectors
+    from metrics import registry
+    from metrics.cache import ResultCache
+    from metrics.engine import Engine
+    from metrics.validate import validate
+
+    ensure_demo(config)
+    modules = (list(registry.DEFAULT_PACK) if config.default_metrics else []) + list(config.metric_modules)
+    beside_config = None if config.path.resolve() == DEMO_CONFIG.resolve() else str(config.path.parent.resolve())
+    catalogue = registry.load_modules(modules, beside_config)
+    connectors = build_connectors(config)
+    problems, failures = validate(catalogue, connectors, registry.duplicate_problems())
+    if problems and strict:
+        raise CatalogueError(problems)
+    cache = ResultCache(config.data_path / "cache")
+    return Runtime(config, Engine(catalogue, connectors, config, cache), catalogue, failures)
+
+
+# -- commands ---------------------------------------------------------------------------------------------------
+def cmd_serve(rt: Runtime, args: argparse.Namespace) -> int:
+    from dashboard.app import create_app
+
+    app = create_app(rt.engine, rt.config)
+    for failure in rt.source_failures:
+        print(f"warning: {failure}", file=sys.stderr)
+    host, port = rt.config.host, rt.config.port
+    print(f"Vantage is serving at http://{host}:{port}/", flush=True)
+    app.run(host=host, port=port, debug=args.debug)
+    return 0
+
+
+def cmd_metrics(rt: Runtime, args: argparse.Namespace) -> int:
+    lang = rt.config.language
+    rows = [[m.key, m.pillar.value, m.kind.value, m.unit.value, m.good.value, m.title(lang)]
+            for m in rt.catalogue.values()]
+    _print_rows(["metric", "pillar", "kind", "unit", "good", "title"], rows, args.format)
+    return 0
+
+
+def filters_from_args(rt: Runtime, args: argparse.Namespace) -> Any:
+    from metrics.periods import Filters, resolve_period
+
+    try:
+        start = date.fromisoformat(args.date_from) if args.date_from else None
+        end = date.fromisoformat(args.date_to) if args.date_to else None
+    except ValueError as exc:
+        raise UsageError(f"bad date: {exc}", "--from/--to", "write dates as YYYY-MM-DD") from None
+    preset = "custom" if (start or end) else args.period
+    if preset == "custom" and not (start and end):
+        raise UsageError("--from and --to go together", "query", "give both, e.g. --from 2026-01-01 --to 2026-03-31")
+    try:
+        start_, end_ = resolve_period(preset, rt.config.today(), start, end)
+    except ValueError as exc:
+        raise UsageError(str(exc), "--period/--from/--to", "choose a valid period") from None
+    where = []
+    for item in args.where or []:
+        if "=" not in item:
+            raise UsageError(f"bad filter '{item}'", "--where", "write it as DIMENSION=VALUE, e.g. department=finance")
+        dim, value = item.split("=", 1)
+        where.append((dim.strip(), value.strip()))
+    return Filters(start_, end_, tuple(where))
+
+
+def query_result(rt: Runtime, args: argparse.Namespace) -> tuple[list[str], list[list[Any]], list[list[str]]]:
+    """Header, raw rows and formatted rows of a query: exactly what the dashboard shows."""
+    from metrics.format import format_delta, format_value
+
+    engine, lang = rt.engine, rt.config.language
+    metric = engine.metric(args.metric)
+    filters = filters_from_args(rt, args)
+    fmt = lambda v: format_value(v, metric.unit, lang)  # noqa: E731
+    if args.by:
+        answer = engine.breakdown(metric.key, filters, args.by)
+        frame = answer.data
+        raw = [[r[args.by], r["value"], r["rows"]] for r in frame.iter_rows(named=True)]
+        return [args.by, "value", "rows"], raw, [[str(a), fmt(b), str(c)] for a, b, c in raw]
+    if args.grain:
+        try:
+            grain = Grain(args.grain)
+        except ValueError:
+            raise UsageError(f"unknown grain '{args.grain}'", "--grain", "use day, week, month or quarter") from None
+        frame = engine.trend(metric.key, filters, grain).data
+        raw = [[r["period"].isoformat(), r["value"], r["rows"]] for r in frame.iter_rows(named=True)]
+        return ["period", "value", "rows"], raw, [[a, fmt(b), str(c)] for a, b, c in raw]
+    answer = engine.headline(metric.key, filters)
+    h = answer.data
+    raw = [[metric.key, h.value, h.previous, h.delta, h.baseline, h.target,
+            h.target_date.isoformat() if h.target_date else None, h.status.value, h.rows,
+            h.start.isoformat(), (h.end).isoformat(),
+            answer.data_as_of.isoformat(sep=" ") if answer.data_as_of else None, answer.stale]]
+    header = ["metric", "value", "previous", "delta", "baseline", "target", "target_date", "status", "rows",
+              "start", "end_exclusive", "data_as_of", "stale"]
+    shown = [[metric.key, fmt(h.value), fmt(h.previous), format_delta(h.delta, metric.unit, lang), fmt(h.baseline),
+              fmt(h.target), raw[0][6] or "", h.status.value, str(h.rows), raw[0][9], raw[0][10], raw[0][11] or "",
+              "stale" if answer.stale else ""]]
+    return header, raw, shown
+
+
+def cmd_query(rt: Runtime, args: argparse.Namespace) -> int:
+    header, raw, shown = query_result(rt, args)
+    if args.format == "json":
+        print(json.dumps([dict(zip(header, row)) for row in raw], ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        _print_rows(header, raw, "csv")
+    else:
+        _print_rows(header, shown, "table")
+    return 0
+
+
+def cmd_check(rt: Runtime, args: argparse.Namespace) -> int:
+    for failure in rt.source_failures:
+        print(f"source failed: {failure}")
+    print(f"{len(rt.catalogue)} metrics, {len(rt.config.sources)} sources: "
+          + ("catalogue ok" if not rt.source_failures else f"{len(rt.source_failures)} source(s) failed"))
+    return 1 if rt.source_failures else 0
+
+
+def cmd_cache(rt: Runtime, args: argparse.Namespace) -> int:
+    if args.action == "clear":
+        n = rt.engine.cache.clear()
+        print(f"cleared {n} cached answers")
+        return 0
+    from metrics.periods import Filters, resolve_period
+
+    start, end = resolve_period("month", rt.config.today())
+    failed = 0
+    for key in rt.catalogue:
+        try:
+            rt.engine.headline(key, Filters(start, end))
+            rt.engine.trend(key, Filters(date(2000, 1, 1), end))
+        except VantageError as exc:
+            failed += 1
+            print(f"{key}: {exc.message}", file=sys.stderr)
+    print(f"warmed {len(rt.catalogue) - failed} of {len(rt.catalogue)} metrics")
+    return 1 if failed else 0
+
+
+def _print_rows(header: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        print(out.getvalue(), end="")
+        return
+    if fmt == "json":
+        print(json.dumps([dict(zip(header, r)) for r in rows], ensure_ascii=False, indent=1))
+        return
+    cells = [list(map(str, header))] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    from connectors.demo import build_demo
+
+    out = Path(args.out) if args.out else config.data_path / "demo.sqlite"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    info = build_demo(out, records=args.records, progress=_progress_bar)
+    print(f"built {out}: " + ", ".join(f"{t} {n:,}" for t, n in info.rows.items()))
+    return 0
+
+
+# -- command line -----------------------------------------------------------------------------------------------
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python app.py", description="Vantage: KPIs of an information-management "
+                                "programme, computed from operational records.")
+    p.add_argument("--config", help="config file (TOML); default $VANTAGE_CONFIG, else the embedded demo")
+    p.add_argument("--data-dir", help="folder for the demo database, local copies and cache")
+    p.add_argument("--language", choices=["en", "zh"], help="language of titles and numbers")
+    p.add_argument("--today", help="pin today's date (YYYY-MM-DD)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks; Dash debug mode when serving")
+    sub = p.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="serve the dashboard (the default)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    m = sub.add_parser("metrics", help="list the catalogue")
+    m.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    q = sub.add_parser("query", help="print a metric's numbers")
+    q.add_argument("metric")
+    q.add_argument("--by", help="break down by a dimension")
+    q.add_argument("--grain", help="trend by day, week, month or quarter")
+    q.add_argument("--period", default="month", help="month (last complete), quarter, ytd, last_90d")
+    q.add_argument("--from", dest="date_from", help="first day YYYY-MM-DD")
+    q.add_argument("--to", dest="date_to", help="last day YYYY-MM-DD (inclusive)")
+    q.add_argument("--where", action="append", metavar="DIM=VALUE", help="filter; repeatable")
+    q.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    sub.add_parser("check", help="validate config, sources and catalogue")
+    c = sub.add_parser("cache", help="warm or clear the result cache")
+    c.add_argument("action", choices=["warm", "clear"])
+    d = sub.add_parser("demo", help="build a demo database")
+    d.add_argument("--records", type=int, default=50_000, help="master-data records (up to 10,000,000)")
+    d.add_argument("--out", help="database file; default DATA_DIR/demo.sqlite")
+    return p
+
+
+COMMANDS = {"serve": cmd_serve, "metrics": cmd_metrics, "query": cmd_query, "check": cmd_check, "cache": cmd_cache}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    command = args.command or "serve"
+    try:
+        overrides = {"data_dir": args.data_dir, "language": args.language, "today": args.today,
+                     "host": getattr(args, "host", None), "port": getattr(args, "port", None)}
+        config = load_config(args.config, overrides)
+        if command == "demo":
+            return cmd_demo(args, config)
+        rt = wire(config)
+        return COMMANDS[command](rt, args)
+    except VantageError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def create_server() -> Any:
+    """The Flask server for gunicorn (`gunicorn 'app:create_server()'`), configured from the environment."""
+    from dashboard.app import create_app
+
+    rt = wire(load_config())
+    return create_app(rt.engine, rt.config).server
+
+
+if __name__ == "__main__":
+    sys.exit(main())

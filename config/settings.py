@@ -1,0 +1,209 @@
+"""Load Vantage's settings and source declarations: command line > environment > config file > default."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from config.errors import ConfigError
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEMO_CONFIG = CONFIG_DIR / "demo.toml"
+CONFIG_ENV = "VANTAGE_CONFIG"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting, declared once with its default, its environment variable and its help text."""
+
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = str
+
+    @property
+    def env(self) -> str:
+        return "VANTAGE_" + self.name.upper()
+
+
+def _bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if str(raw).lower() in ("1", "true", "yes", "on"):
+        return True
+    if str(raw).lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _list(raw: Any) -> list[str]:
+    if isinstance(raw, list):
+        return [str(x) for x in raw]
+    return [x.strip() for x in str(raw).split(",") if x.strip()]
+
+
+def _date_or_empty(raw: Any) -> str:
+    if raw in ("", None):
+        return ""
+    return date.fromisoformat(str(raw)).isoformat()
+
+
+def _default_data_dir() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "vantage")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", _default_data_dir(), "Folder for the demo database, the local columnar copies and the cache."),
+    Setting("host", "127.0.0.1", "Address the dashboard listens on."),
+    Setting("port", 8050, "Port the dashboard listens on.", int),
+    Setting("language", "en", "Default language of the dashboard and the command line: en or zh."),
+    Setting("default_metrics", True, "Load the default metric pack (metrics/*.py pillars).", _bool),
+    Setting("metric_modules", [], "Extra Python modules with metric definitions to load, e.g. ['my_metrics'].", _list),
+    Setting("programme_start", "", "First day of the programme (YYYY-MM-DD); empty: the earliest phase start in the plan.",
+            _date_or_empty),
+    Setting("plan_source", "demo", "Source that holds the programme plan tables (phases, milestones, ...)."),
+    Setting("today", "", "Pin 'today' (YYYY-MM-DD) for reproducible views; empty: the real date.", _date_or_empty),
+    Setting("demo_records", 50_000, "Master-data records in the embedded demo built on first run.", int),
+)
+SETTING_NAMES = {s.name for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of a source: a real table, a SQL query, or a file path or glob."""
+
+    name: str
+    query: str = ""
+    path: str = ""
+    freshness_column: str = ""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A declared source: where its data lives and how fresh it must be."""
+
+    name: str
+    kind: str
+    url: str = ""
+    path: str = ""
+    password_env: str = ""
+    mirror: bool = True
+    freshness_sla_hours: float = 48.0
+    cache_ttl_seconds: float = 300.0
+    tables: Mapping[str, TableSpec] = field(default_factory=dict)
+
+    def table(self, name: str) -> TableSpec:
+        return self.tables.get(name) or TableSpec(name)
+
+
+SOURCE_KEYS = {"kind", "url", "path", "password_env", "mirror", "freshness_sla_hours", "cache_ttl_seconds", "tables"}
+TABLE_KEYS = {"query", "path", "freshness_column"}
+SOURCE_KINDS = ("sql", "files")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings plus source declarations, and the file they came from."""
+
+    path: Path
+    values: Mapping[str, Any]
+    sources: Mapping[str, SourceSpec]
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SETTING_NAMES:
+            return self.values[name]
+        raise AttributeError(name)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.values["data_dir"]).expanduser()
+
+    def today(self) -> date:
+        return date.fromisoformat(self.values["today"]) if self.values["today"] else date.today()
+
+
+def config_path(cli_path: str | None, environ: Mapping[str, str] = os.environ) -> Path:
+    """The config file to read: --config, else $VANTAGE_CONFIG, else the embedded demo's."""
+    return Path(cli_path or environ.get(CONFIG_ENV) or DEMO_CONFIG)
+
+
+def load_config(cli_path: str | None = None, overrides: Mapping[str, Any] | None = None,
+                environ: Mapping[str, str] = os.environ) -> Config:
+    """Read the config file and resolve every setting; raise ConfigError naming file and key."""
+    path = config_path(cli_path, environ)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist", f"--config or ${CONFIG_ENV}",
+                          "give the path of an existing TOML file")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file is not valid TOML: {exc}", str(path), "correct the TOML syntax") from None
+    return parse_config(raw, path, overrides or {}, environ)
+
+
+def parse_config(raw: Mapping[str, Any], path: Path, overrides: Mapping[str, Any],
+                 environ: Mapping[str, str] = os.environ) -> Config:
+    """Resolve settings from a parsed TOML document (see load_config)."""
+    unknown = set(raw) - {"vantage", "sources"}
+    if unknown:
+        raise ConfigError(f"unknown section [{sorted(unknown)[0]}]", str(path),
+                          "use only [vantage] and [sources.NAME] sections")
+    file_values = dict(raw.get("vantage", {}))
+    bad = set(file_values) - SETTING_NAMES
+    if bad:
+        raise ConfigError(f"unknown setting '{sorted(bad)[0]}'", f"{path} [vantage]",
+                          f"use one of: {', '.join(sorted(SETTING_NAMES))}")
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        origin, value = "default", s.default
+        if s.name in file_values:
+            origin, value = f"{path} [vantage] {s.name}", file_values[s.name]
+        if s.env in environ:
+            origin, value = f"environment variable {s.env}", environ[s.env]
+        if overrides.get(s.name) is not None:
+            origin, value = f"command-line option --{s.name.replace('_', '-')}", overrides[s.name]
+        try:
+            values[s.name] = s.parse(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"bad value for {s.name}: {exc}", origin, f"give a valid value ({s.help})") from None
+    sources = {name: _parse_source(name, spec, path) for name, spec in raw.get("sources", {}).items()}
+    return Config(path=path, values=values, sources=sources)
+
+
+def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
+    where = f"{path} [sources.{name}]"
+    bad = set(spec) - SOURCE_KEYS
+    if bad:
+        raise ConfigError(f"unknown key '{sorted(bad)[0]}'", where, f"use one of: {', '.join(sorted(SOURCE_KEYS))}")
+    kind = spec.get("kind")
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(f"source kind is {kind!r}", f"{where} kind", f"set kind to one of: {', '.join(SOURCE_KINDS)}")
+    if kind == "sql" and not spec.get("url"):
+        raise ConfigError("a sql source needs a url", f"{where} url",
+                          "set url to a SQLAlchemy URL such as sqlite:///path/to/file.db")
+    if kind == "files" and not spec.get("path"):
+        raise ConfigError("a files source needs a path", f"{where} path", "set path to the folder that holds the files")
+    tables = {}
+    for tname, tspec in spec.get("tables", {}).items():
+        bad = set(tspec) - TABLE_KEYS
+        if bad:
+            raise ConfigError(f"unknown key '{sorted(bad)[0]}'", f"{where}.tables.{tname}",
+                              f"use one of: {', '.join(sorted(TABLE_KEYS))}")
+        tables[tname] = TableSpec(tname, **{k: str(v) for k, v in tspec.items()})
+    try:
+        return SourceSpec(
+            name=name, kind=kind, url=str(spec.get("url", "")), path=str(spec.get("path", "")),
+            password_env=str(spec.get("password_env", "")), mirror=_bool(spec.get("mirror", True)),
+            freshness_sla_hours=float(spec.get("freshness_sla_hours", 48)),
+            cache_ttl_seconds=float(spec.get("cache_ttl_seconds", 300)), tables=tables)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"bad value: {exc}", where, "give numbers for the SLA and TTL, true/false for mirror") from None
+
+
+def resolve_placeholders(text: str, config: Config) -> str:
+    """Expand {data_dir} and {config_dir} in a URL or path."""
+    return text.replace("{data_dir}", str(config.data_path)).replace("{config_dir}", str(config.path.parent))

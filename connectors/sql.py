@@ -1,0 +1,197 @@
+"""SQL sources through SQLAlchemy: any URL; SQLite read through ADBC for speed. Parameters are always bound."""
+from __future__ import annotations
+
+import os
+import time
+from datetime import date, datetime
+from typing import Any, Sequence
+
+import polars as pl
+import sqlalchemy as sa
+
+from config.errors import SourceError
+from config.settings import SourceSpec, TableSpec
+from connectors.base import DataVersion, Schema, Where
+
+_TYPES: tuple[tuple[type, pl.DataType], ...] = (
+    (sa.Boolean, pl.Boolean()),
+    (sa.DateTime, pl.Datetime("us")),
+    (sa.Date, pl.Date()),
+    (sa.Integer, pl.Int64()),
+    (sa.Float, pl.Float64()),
+    (sa.Numeric, pl.Float64()),  # Float is a Numeric; money arrives as Decimal otherwise
+    (sa.String, pl.String()),
+)
+
+
+def polars_type(sql_type: Any) -> pl.DataType:
+    """The polars type a reflected SQL column is read as."""
+    for sql_class, dtype in _TYPES:
+        if isinstance(sql_type, sql_class):
+            return dtype
+    return pl.String()
+
+
+class SqlConnector:
+    """Reads tables or declared queries of one database, pushing column lists and filters into SQL."""
+
+    def __init__(self, spec: SourceSpec, url: str) -> None:
+        self.name, self.spec = spec.name, spec
+        sa_url = sa.make_url(url)
+        if spec.password_env:
+            if spec.password_env not in os.environ:
+                raise SourceError(f"environment variable {spec.password_env} is not set", f"source {spec.name}",
+                                  f"export {spec.password_env} with the database password")
+            sa_url = sa_url.set(password=os.environ[spec.password_env])
+        self.url = sa_url
+        self.engine = sa.create_engine(sa_url, pool_pre_ping=True)
+        self._tables: dict[str, sa.FromClause] = {}
+        self._schemas: dict[str, Schema] = {}
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def _where(self, table: str) -> str:
+        return f"source {self.name}, table {table}"
+
+    def _from(self, table: str) -> sa.FromClause:
+        if table not in self._tables:
+            tspec: TableSpec = self.spec.table(table)
+            try:
+                if tspec.query:
+                    with self.engine.connect() as conn:
+                        names = list(conn.execute(sa.text(f"SELECT * FROM ({tspec.query}) AS q LIMIT 0")).keys())
+                    self._tables[table] = sa.text(tspec.query).columns(*[sa.column(n) for n in names]).subquery("q")
+                else:
+                    self._tables[table] = sa.Table(table, sa.MetaData(), autoload_with=self.engine)
+            except sa.exc.NoSuchTableError:
+                raise SourceError(f"table '{table}' does not exist", self._where(table),
+                                  "create it, or declare a query for it under [sources.NAME.tables.TABLE]") from None
+            except sa.exc.SQLAlchemyError as exc:
+                raise SourceError(f"cannot read the source: {_short(exc)}", self._where(table),
+                                  "check that the database is up and the URL in the config is right") from None
+        return self._tables[table]
+
+    def schema(self, table: str) -> Schema:
+        if table not in self._schemas:
+            src = self._from(table)
+            if self.spec.table(table).query:
+                sample = self._read(sa.select(src).limit(200), table)
+                self._schemas[table] = dict(sample.schema)
+            else:
+                self._schemas[table] = {c.name: polars_type(c.type) for c in src.columns}
+        return self._schemas[table]
+
+    def data_version(self, table: str) -> DataVersion:
+        src, fresh = self._from(table), self.spec.table(table).freshness_column
+        cols = [sa.func.count()]
+        if fresh:
+            cols.append(sa.func.max(src.c[fresh]))
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(sa.select(*cols).select_from(src)).one()
+        except sa.exc.SQLAlchemyError as exc:
+            raise SourceError(f"cannot read the source: {_short(exc)}", self._where(table),
+                              "check that the database is up and the URL in the config is right") from None
+        rows, newest = int(row[0]), (_parse_time(row[1]) if fresh else None)
+        # Without a freshness column the contents can change unseen: let the version roll over with the TTL.
+        epoch = "" if fresh else f"|ttl{int(time.time() // max(self.spec.cache_ttl_seconds, 1))}"
+        return DataVersion(token=f"{rows}|{newest}{epoch}", rows=rows, newest=newest)
+
+    def scan(self, table: str, columns: Sequence[str], where: Where) -> pl.LazyFrame:
+        frame = self._read(self.statement(table, columns, where), table)
+        schema = self.schema(table)
+        return _conform(frame, {c: schema[c] for c in columns}, self._where(table)).lazy()
+
+    def statement(self, table: str, columns: Sequence[str], where: Where) -> sa.Select:
+        """The SELECT for a scan: only these columns, the filter in WHERE with bound parameters."""
+        src, schema = self._from(table), self.schema(table)
+        missing = [c for c in list(columns) + sorted(where.columns()) if c not in schema]
+        if missing:
+            raise SourceError(f"column '{missing[0]}' does not exist", self._where(table),
+                              f"use one of: {', '.join(schema)}")
+        stmt = sa.select(*[src.c[c] for c in columns])
+        if where.time_column:
+            col, dtype = src.c[where.time_column], schema[where.time_column]
+            if where.start is not None:
+                stmt = stmt.where(col >= self._bound(where.start, dtype))
+            if where.end is not None:
+                stmt = stmt.where(col < self._bound(where.end, dtype))
+            if where.newer_than is not None:
+                stmt = stmt.where(col > self._bound(where.newer_than, dtype))
+        for column, values in where.equals:
+            stmt = stmt.where(src.c[column].in_(list(values)))
+        return stmt
+
+    def _bound(self, value: date | datetime, dtype: pl.DataType) -> Any:
+        """A bound parameter typed like the column (SQLite stores dates as ISO text)."""
+        if dtype == pl.Date and isinstance(value, datetime):
+            value = value.date()
+        if isinstance(dtype, pl.Datetime) and not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day)
+        if self.is_sqlite:
+            return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+        return value
+
+    def _read(self, stmt: sa.Select, table: str) -> pl.DataFrame:
+        try:
+            if self.is_sqlite and self.url.database:
+                return self._read_sqlite_adbc(stmt)
+            with self.engine.connect() as conn:
+                return pl.read_database(stmt, conn)
+        except SourceError:
+            raise
+        except Exception as exc:  # drivers raise their own types; all mean the same to a viewer
+            raise SourceError(f"query failed: {_short(exc)}", self._where(table),
+                              "check that the database is up and the table and columns exist") from None
+
+    def _read_sqlite_adbc(self, stmt: sa.Select) -> pl.DataFrame:
+        import adbc_driver_sqlite.dbapi as adbc
+
+        compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
+        params = [compiled.params[name] for name in (compiled.positiontup or [])]
+        path = self.url.database
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"no database file at {path}")
+        with adbc.connect(path) as conn:
+            return pl.read_database(compiled.string, conn, execute_options={"parameters": params} if params else None)
+
+
+def _conform(frame: pl.DataFrame, schema: Schema, where: str) -> pl.DataFrame:
+    """Cast columns to their declared types (SQLite hands back ISO text for dates, and nulls as integers)."""
+    casts = []
+    for name, dtype in schema.items():
+        current = frame.schema[name]
+        if current == dtype:
+            continue
+        col = pl.col(name)
+        if current == pl.String and dtype == pl.Date:
+            casts.append(col.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias(name))
+        elif current == pl.String and isinstance(dtype, pl.Datetime):
+            casts.append(col.str.to_datetime(time_unit="us", strict=False).alias(name))
+        elif isinstance(current, pl.Datetime) and dtype == pl.Date:
+            casts.append(col.dt.date().alias(name))
+        else:
+            casts.append(col.cast(dtype, strict=False).alias(name))
+    if not casts:
+        return frame
+    try:
+        return frame.with_columns(casts)
+    except pl.exceptions.PolarsError as exc:
+        raise SourceError(f"a column has the wrong type: {_short(exc)}", where,
+                          "make the column's values match its declared SQL type") from None
+
+
+def _parse_time(value: Any) -> datetime | date | None:
+    if value is None or isinstance(value, (datetime, date)):
+        return value
+    text = str(value)
+    try:
+        return datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__

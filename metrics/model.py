@@ -1,0 +1,141 @@
+"""A metric is one frozen declarative object around polars expressions, with a closed set of kinds."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, fields
+from enum import Enum
+
+import polars as pl
+
+
+class MetricKind(Enum):
+    """How a metric's value is formed from rows."""
+
+    SIMPLE = "simple"  # one aggregation over the rows
+    RATIO = "ratio"  # sum-like numerator / denominator, so it stays right when rows are grouped
+    CHANGE = "change"  # another metric now against its baseline period (e.g. error reduction)
+    DERIVED = "derived"  # a formula over other metrics' values
+
+
+class Unit(Enum):
+    PERCENT = "percent"  # values are fractions 0-1
+    HOURS = "hours"
+    DAYS = "days"
+    CNY = "cny"
+    COUNT = "count"
+    PER_DAY = "per_day"
+    SCORE = "score"
+
+
+class Direction(Enum):
+    """Which way is good."""
+
+    UP = "up"
+    DOWN = "down"
+
+
+class Pillar(Enum):
+    DATA_QUALITY = "data_quality"
+    PROCESS = "process"
+    INTEGRATION = "integration"
+    SERVICE = "service"
+    COMPLIANCE = "compliance"
+    PROGRAMME = "programme"
+
+
+class Grain(Enum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+
+    @property
+    def every(self) -> str:
+        return {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}[self.value]
+
+
+class Change(Enum):
+    """How a CHANGE metric compares now with the baseline."""
+
+    RELATIVE_REDUCTION = "relative_reduction"  # 1 - now / baseline
+    ABSOLUTE_REDUCTION = "absolute_reduction"  # baseline - now
+
+
+@dataclass(frozen=True)
+class Text:
+    """The same words in English and Chinese."""
+
+    en: str
+    zh: str
+
+    def __call__(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One KPI: where its rows come from, how its value is formed, and how to read it.
+
+    SIMPLE uses `value`; RATIO `numerator` and `denominator`; CHANGE `base`, `change` and `scale`;
+    DERIVED `inputs` and `formula` (an expression over columns named after the inputs).
+    Baseline is the `baseline_months` before the programme start; the target is due `target_month`
+    months after it.
+    """
+
+    key: str
+    title: Text
+    description: Text
+    pillar: Pillar
+    kind: MetricKind
+    unit: Unit
+    good: Direction
+    owner: str
+    target: float | None = None
+    target_month: int = 18
+    baseline_months: int = 3
+    source: str = ""
+    table: str = ""
+    time_column: str = ""
+    grain: Grain = Grain.MONTH
+    value: pl.Expr | None = None
+    numerator: pl.Expr | None = None
+    denominator: pl.Expr | None = None
+    row_filter: pl.Expr | None = None
+    base: str = ""
+    change: Change = Change.RELATIVE_REDUCTION
+    scale: float = 1.0
+    inputs: tuple[str, ...] = ()
+    formula: pl.Expr | None = None
+    dimensions: tuple[str, ...] = ()
+    drill_path: tuple[str, ...] = ()
+    detail_columns: tuple[str, ...] = ()
+    problems: pl.Expr | None = None  # per row: what is wrong with it (a string), shown in the record table
+    needs_fixing: pl.Expr | None = None  # per row: whether it belongs in the "records to fix" table
+    module: str = ""
+
+    def expressions(self) -> dict[str, pl.Expr]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), pl.Expr)}
+
+    def columns(self) -> set[str]:
+        """Every source column this metric reads (not those of its input metrics)."""
+        names = {self.time_column} if self.time_column else set()
+        names |= set(self.dimensions) | set(self.detail_columns)
+        for expr in self.expressions().values():
+            if expr is not self.formula:
+                names |= set(expr.meta.root_names())
+        return names
+
+    def definition_hash(self) -> str:
+        """A fingerprint of the definition: editing any part of it changes the hash (and so the cache keys)."""
+        parts = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, pl.Expr):
+                value = value.meta.serialize(format="json")
+            elif isinstance(value, Enum):
+                value = value.value
+            elif isinstance(value, Text):
+                value = [value.en, value.zh]
+            parts[f.name] = value
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]

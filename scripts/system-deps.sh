@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, if they are missing:
+#   chromium + chromium-driver  (browser tests through dash[testing])
+#   postgresql                  (throwaway PostgreSQL clusters, tests/postgres_server.py)
+#
+# A no-op that returns at once when /usr/bin/chromium, /usr/bin/chromedriver
+# and a /usr/lib/postgresql/*/bin/initdb are all present.
+set -euo pipefail
+
+have_chromium()     { [[ -x /usr/bin/chromium ]]; }
+have_chromedriver() { [[ -x /usr/bin/chromedriver ]]; }
+have_postgresql()   { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+
+missing=()
+have_chromium     || missing+=(chromium)
+have_chromedriver || missing+=(chromium-driver)
+have_postgresql   || missing+=(postgresql)
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+# Chromium pulls in a fallback font through fontconfig; Liberation gives the
+# usual Arial/Times metrics so browser tests lay out as they do elsewhere.
+pkgs=("${missing[@]}")
+if [[ " ${missing[*]} " == *" chromium "* ]]; then
+  pkgs+=(fonts-liberation)
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  if [[ -t 0 ]]; then as_root=(sudo); else as_root=(sudo -n); fi
+else
+  echo "system-deps.sh: missing system packages; as root run: apt-get update && apt-get install -y --no-install-recommends ${pkgs[*]}" >&2
+  exit 1
+fi
+
+echo "system-deps.sh: installing ${pkgs[*]}"
+apt_env=(env DEBIAN_FRONTEND=noninteractive)
+"${as_root[@]}" "${apt_env[@]}" apt-get update -q
+"${as_root[@]}" "${apt_env[@]}" apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+
+still=()
+have_chromium     || still+=("/usr/bin/chromium")
+have_chromedriver || still+=("/usr/bin/chromedriver")
+have_postgresql   || still+=("/usr/lib/postgresql/*/bin/initdb")
+if ((${#still[@]} > 0)); then
+  echo "system-deps.sh: still missing after install: ${still[*]}" >&2
+  exit 1
+fi
+echo "system-deps.sh: done"
