@@ -16,7 +16,7 @@ import io
 import json
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -74,7 +74,8 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     if problems and strict:
         raise CatalogueError(problems)
     cache = ResultCache(config.data_path / "cache")
-    return Runtime(config, Engine(catalogue, connectors, config, cache), catalogue, failures)
+    engine = Engine(catalogue, connectors, config, cache, now=lambda: datetime.combine(config.today(), datetime.now().time()))
+    return Runtime(config, engine, catalogue, failures)
 
 
 # -- commands ---------------------------------------------------------------------------------------------------

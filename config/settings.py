@@ -80,6 +80,7 @@ class TableSpec:
     query: str = ""
     path: str = ""
     freshness_column: str = ""
+    freshness_sla_hours: float | None = None  # overrides the source's SLA (e.g. for monthly tables)
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,14 @@ class SourceSpec:
     def table(self, name: str) -> TableSpec:
         return self.tables.get(name) or TableSpec(name)
 
+    def sla_hours(self, table: str) -> float:
+        """How old a table's newest row may be before its numbers are marked stale."""
+        own = self.table(table).freshness_sla_hours
+        return own if own is not None else self.freshness_sla_hours
+
 
 SOURCE_KEYS = {"kind", "url", "path", "password_env", "mirror", "freshness_sla_hours", "cache_ttl_seconds", "tables"}
-TABLE_KEYS = {"query", "path", "freshness_column"}
+TABLE_KEYS = {"query", "path", "freshness_column", "freshness_sla_hours"}
 SOURCE_KINDS = ("sql", "files")
 
 
@@ -193,7 +199,12 @@ def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
         if bad:
             raise ConfigError(f"unknown key '{sorted(bad)[0]}'", f"{where}.tables.{tname}",
                               f"use one of: {', '.join(sorted(TABLE_KEYS))}")
-        tables[tname] = TableSpec(tname, **{k: str(v) for k, v in tspec.items()})
+        try:
+            sla = tspec.get("freshness_sla_hours")
+            tables[tname] = TableSpec(tname, **{k: str(v) for k, v in tspec.items() if k != "freshness_sla_hours"},
+                                      freshness_sla_hours=float(sla) if sla is not None else None)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"bad value: {exc}", f"{where}.tables.{tname}", "give the SLA in hours as a number") from None
     try:
         return SourceSpec(
             name=name, kind=kind, url=str(spec.get("url", "")), path=str(spec.get("path", "")),

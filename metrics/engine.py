@@ -238,7 +238,7 @@ class Engine:
     def _fresh(self, metric: Metric, answer: Answer[T], versions: dict[str, DataVersion]) -> Answer[T]:
         times = [v.as_of for v in versions.values() if v.as_of is not None]
         as_of = min(times) if times else None
-        sla = min(self.config.sources[s].freshness_sla_hours for s, _ in self._tables(metric))
+        sla = min(self.config.sources[s].sla_hours(t) for s, t in self._tables(metric))
         behind = as_of is not None and self.now() - as_of > timedelta(hours=sla)
         return replace(answer, data_as_of=as_of, behind_sla=behind, stale_reason="")
 

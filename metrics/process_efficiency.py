@@ -10,7 +10,7 @@ HOURLY_COST_CNY = 180.0  # fully loaded cost of an hour of clerical work, from t
 
 AUTOMATED = pl.col("mode") == "automated"
 MINUTES_SAVED = (pl.col("standard_manual_minutes") - pl.col("duration_minutes")).clip(lower_bound=0) * AUTOMATED
-MONTHS_ACTIVE = pl.col("started_at").dt.month_start().n_unique()
+MONTHS_ACTIVE = pl.col("started_at").dt.truncate("1mo").n_unique()
 COMMON = dict(
     source="demo", table="process_runs", time_column="started_at", pillar=Pillar.PROCESS,
     owner="Head of Process Excellence", dimensions=("department", "process", "source_system", "mode"),
