@@ -123,9 +123,12 @@ def filters_from_args(rt: Runtime, args: argparse.Namespace) -> Any:
     return Filters(start_, end_, tuple(where))
 
 
-def query_result(rt: Runtime, args: argparse.Namespace) -> tuple[list[str], list[list[Any]], list[list[str]]]:
+def query_result(rt: Runtime, args: argparse.Namespace, allow_stale: bool = False
+                 ) -> tuple[list[str], list[list[Any]], list[list[str]]]:
     """Header, raw rows and formatted rows of a query: exactly what the dashboard shows."""
     from metrics.format import format_delta, format_value
+
+    check = (lambda answer: None) if allow_stale else _warn_if_stale
 
     engine, lang = rt.engine, rt.config.language
     metric = engine.metric(args.metric)
@@ -133,6 +136,7 @@ def query_result(rt: Runtime, args: argparse.Namespace) -> tuple[list[str], list
     fmt = lambda v: format_value(v, metric.unit, lang)  # noqa: E731
     if args.by:
         answer = engine.breakdown(metric.key, filters, args.by)
+        check(answer)
         frame = answer.data
         raw = [[r[args.by], r["value"], r["rows"]] for r in frame.iter_rows(named=True)]
         return [args.by, "value", "rows"], raw, [[str(a), fmt(b), str(c)] for a, b, c in raw]
@@ -141,10 +145,13 @@ def query_result(rt: Runtime, args: argparse.Namespace) -> tuple[list[str], list
             grain = Grain(args.grain)
         except ValueError:
             raise UsageError(f"unknown grain '{args.grain}'", "--grain", "use day, week, month or quarter") from None
-        frame = engine.trend(metric.key, filters, grain).data
+        answer = engine.trend(metric.key, filters, grain)
+        check(answer)
+        frame = answer.data
         raw = [[r["period"].isoformat(), r["value"], r["rows"]] for r in frame.iter_rows(named=True)]
         return ["period", "value", "rows"], raw, [[a, fmt(b), str(c)] for a, b, c in raw]
     answer = engine.headline(metric.key, filters)
+    check(answer)
     h = answer.data
     raw = [[metric.key, h.value, h.previous, h.delta, h.baseline, h.target,
             h.target_date.isoformat() if h.target_date else None, h.status.value, h.rows,
@@ -158,15 +165,39 @@ def query_result(rt: Runtime, args: argparse.Namespace) -> tuple[list[str], list
     return header, raw, shown
 
 
+def _warn_if_stale(answer: Any) -> None:
+    if answer.stale_reason:
+        raise StaleAnswer(answer)
+
+
+class StaleAnswer(Exception):
+    """The source failed; the last good answer is printed, marked, and the exit code says a source failed."""
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+
+
 def cmd_query(rt: Runtime, args: argparse.Namespace) -> int:
-    header, raw, shown = query_result(rt, args)
-    if args.format == "json":
+    try:
+        header, raw, shown = query_result(rt, args)
+    except StaleAnswer as stale:
+        answer = stale.answer
+        print(f"warning: {answer.stale_reason}; showing the last good value, computed "
+              f"{answer.computed_at:%Y-%m-%d %H:%M}", file=sys.stderr)
+        header, raw, shown = query_result(rt, args, allow_stale=True)
+        _emit(header, raw, shown, args.format)
+        return 1
+    _emit(header, raw, shown, args.format)
+    return 0
+
+
+def _emit(header: list[str], raw: list[list[Any]], shown: list[list[str]], fmt: str) -> None:
+    if fmt == "json":
         print(json.dumps([dict(zip(header, row)) for row in raw], ensure_ascii=False, indent=1))
-    elif args.format == "csv":
+    elif fmt == "csv":
         _print_rows(header, raw, "csv")
     else:
         _print_rows(header, shown, "table")
-    return 0
 
 
 def cmd_check(rt: Runtime, args: argparse.Namespace) -> int:

@@ -30,6 +30,12 @@ class UsageError(VantageError):
     exit_code = 2
 
 
+class UnknownName(VantageError):
+    """A question named a metric, dimension or drill level that does not exist."""
+
+    exit_code = 2
+
+
 class ConfigError(VantageError):
     """A config file or setting is wrong: names the file and the key."""
 

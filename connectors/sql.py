@@ -55,7 +55,14 @@ class SqlConnector:
     def _where(self, table: str) -> str:
         return f"source {self.name}, table {table}"
 
+    def _check_reachable(self, table: str) -> None:
+        """SQLite would create a missing file on connect; a missing database is an outage, not an empty one."""
+        if self.is_sqlite and self.url.database and not os.path.exists(self.url.database):
+            raise SourceError(f"database file {self.url.database} does not exist", self._where(table),
+                              "restore the file or correct the url in the config")
+
     def _from(self, table: str) -> sa.FromClause:
+        self._check_reachable(table)
         if table not in self._tables:
             tspec: TableSpec = self.spec.table(table)
             try:
@@ -84,6 +91,7 @@ class SqlConnector:
         return self._schemas[table]
 
     def data_version(self, table: str) -> DataVersion:
+        self._check_reachable(table)
         src, fresh = self._from(table), self.spec.table(table).freshness_column
         cols = [sa.func.count()]
         if fresh:

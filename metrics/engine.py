@@ -11,7 +11,7 @@ from typing import Any, Callable, Generic, Mapping, TypeVar
 
 import polars as pl
 
-from config.errors import CatalogueError, MetricError, SourceError, VantageError
+from config.errors import MetricError, SourceError, UnknownName, VantageError
 from config.settings import Config
 from connectors.base import Connector, DataVersion, Where
 from metrics.cache import ResultCache, digest
@@ -82,7 +82,8 @@ class Engine:
     # -- catalogue -------------------------------------------------------------------------------------------
     def metric(self, key: str) -> Metric:
         if key not in self.catalogue:
-            raise CatalogueError([f"unknown metric '{key}'; known metrics: {', '.join(self.catalogue)}"])
+            raise UnknownName(f"unknown metric '{key}'", "metric catalogue",
+                              f"use one of: {', '.join(self.catalogue)} (python app.py metrics lists them)")
         return self.catalogue[key]
 
     def _rows_metric(self, metric: Metric) -> Metric:
@@ -159,7 +160,7 @@ class Engine:
         metric = self.metric(key)
         levels = metric.drill_path
         if len(path) > len(levels):
-            raise MetricError(f"the drill path of {key} has {len(levels)} levels, {len(path)} values were given",
+            raise UnknownName(f"the drill path of {key} has {len(levels)} levels, {len(path)} values were given",
                               f"metric {key}", f"drill at most along {' → '.join(levels)}")
         where = dict(filters.where)
         where.update(zip(levels, path))
@@ -245,7 +246,7 @@ class Engine:
     # -- computation -------------------------------------------------------------------------------------------
     def _check_dimension(self, metric: Metric, dimension: str) -> None:
         if dimension not in metric.dimensions:
-            raise MetricError(f"{metric.key} cannot be broken down by '{dimension}'", f"metric {metric.key}",
+            raise UnknownName(f"{metric.key} cannot be broken down by '{dimension}'", f"metric {metric.key}",
                               f"use one of its dimensions: {', '.join(metric.dimensions)}")
 
     def _frame(self, metric: Metric, filters: Filters, columns: set[str]) -> pl.LazyFrame:
