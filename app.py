@@ -311,6 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug, not bad input: still one line unless --debug
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc}. To fix this, run again with --debug and report the "
+              "traceback", file=sys.stderr)
+        return 1
 
 
 def create_server() -> Any:

@@ -29,12 +29,16 @@ class MirroredConnector:
 
     def __init__(self, inner: Connector, folder: Path, freshness: dict[str, str]) -> None:
         self.name, self.inner, self.folder, self.freshness = inner.name, inner, Path(folder), freshness
+        # The version last read from the source: scans trust it until the engine asks the source again (TTL).
+        self._known: dict[str, DataVersion] = {}
 
     def schema(self, table: str) -> Schema:
         return self.inner.schema(table)
 
     def data_version(self, table: str) -> DataVersion:
-        return self.inner.data_version(table)
+        version = self.inner.data_version(table)
+        self._known[table] = version
+        return version
 
     def scan(self, table: str, columns: Sequence[str], where: Where) -> pl.LazyFrame:
         schema = self.schema(table)
@@ -47,7 +51,7 @@ class MirroredConnector:
 
     def sync(self, table: str, version: DataVersion | None = None) -> list[str]:
         """Bring the copy in step with the source; return its Parquet files."""
-        version = version or self.inner.data_version(table)
+        version = version or self._known.get(table) or self.data_version(table)
         tdir = self.folder / table
         tdir.mkdir(parents=True, exist_ok=True)
         with _locked(tdir / ".lock"):
@@ -72,8 +76,8 @@ class MirroredConnector:
                     parts = self._compact(tdir, parts, fresh)
                 return self._commit(tdir, version, parts, manifest["parts"])
         frame = self.inner.scan(table, columns, Where()).collect()
-        if fresh:
-            frame = frame.sort(fresh)
+        if fresh and not frame[fresh].is_sorted():
+            frame = frame.sort(fresh)  # sorted by time, so a period's scan skips row groups by their statistics
         part = f"part-{uuid.uuid4().hex}.parquet"
         _write(frame, tdir / part)
         return self._commit(tdir, version, [part], manifest.get("parts", []))
@@ -121,7 +125,8 @@ def _read_manifest(tdir: Path) -> dict:
 
 def _write(frame: pl.DataFrame, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
-    frame.write_parquet(tmp, statistics=True, row_group_size=256_000)
+    # lz4 writes about four times faster than the default zstd here and reads as fast.
+    frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=256_000)
     os.replace(tmp, path)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Generic, Mapping, TypeVar
+from typing import Any, Callable, Generic, Mapping, Sequence, TypeVar
 
 import polars as pl
 
@@ -59,6 +59,22 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class Ask:
+    """One grouped question about a metric: its filters, the dimensions to group by and the time grain."""
+
+    metric: Metric
+    filters: Filters
+    by: tuple[str, ...] = ()
+    grain: Grain | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.metric.key, self.metric.definition_hash(), self.filters, self.by, self.grain))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ask) and hash(self) == hash(other)
+
+
+@dataclass(frozen=True)
 class DetailPage:
     """One page of the rows behind a number, with what is wrong with each in the `problem` column."""
 
@@ -94,11 +110,11 @@ class Engine:
             return self._rows_metric(self.metric(metric.inputs[0]))
         return metric
 
-    def _tables(self, metric: Metric) -> set[tuple[str, str]]:
+    def _sources(self, metric: Metric) -> set[tuple[str, str]]:
         if metric.kind is MetricKind.CHANGE:
-            return self._tables(self.metric(metric.base))
+            return self._sources(self.metric(metric.base))
         if metric.kind is MetricKind.DERIVED:
-            return set().union(*(self._tables(self.metric(k)) for k in metric.inputs))
+            return set().union(*(self._sources(self.metric(k)) for k in metric.inputs))
         return {(metric.source, metric.table)}
 
     def _definition(self, metric: Metric) -> str:
@@ -209,7 +225,7 @@ class Engine:
     # -- caching and freshness ---------------------------------------------------------------------------------
     def _versions(self, metric: Metric) -> dict[str, DataVersion]:
         versions = {}
-        for source, table in sorted(self._tables(metric)):
+        for source, table in sorted(self._sources(metric)):
             if source not in self.connectors:
                 raise SourceError(f"source '{source}' is not declared", f"metric {metric.key}",
                                   f"add [sources.{source}] to the config")
@@ -239,7 +255,7 @@ class Engine:
     def _fresh(self, metric: Metric, answer: Answer[T], versions: dict[str, DataVersion]) -> Answer[T]:
         times = [v.as_of for v in versions.values() if v.as_of is not None]
         as_of = min(times) if times else None
-        sla = min(self.config.sources[s].sla_hours(t) for s, t in self._tables(metric))
+        sla = min(self.config.sources[s].sla_hours(t) for s, t in self._sources(metric))
         behind = as_of is not None and self.now() - as_of > timedelta(hours=sla)
         return replace(answer, data_as_of=as_of, behind_sla=behind, stale_reason="")
 
@@ -259,16 +275,49 @@ class Engine:
 
     def _table(self, metric: Metric, filters: Filters, by: list[str], grain: Grain | None) -> pl.DataFrame:
         """Group columns (period first, when a grain is given) + value + rows."""
+        return self._tables([Ask(metric, filters, tuple(by), grain)])[0]
+
+    def _tables(self, asks: Sequence[Ask]) -> list[pl.DataFrame]:
+        """Answer several grouped questions at once: their scans run together and identical ones once."""
+        leaves: dict[Ask, int] = {}
+        plans = [self._plan(ask, leaves) for ask in asks]
+        lazies = [self._lazy(ask) for ask in leaves]
+        try:
+            frames = pl.collect_all(lazies)
+        except pl.exceptions.PolarsError as exc:
+            keys = ", ".join(sorted({a.metric.key for a in leaves}))
+            raise MetricError(f"cannot compute {keys}: {str(exc).splitlines()[0]}", f"metric {keys}",
+                              "check that the columns it reads have the types its expressions expect") from None
+        return [plan(frames) for plan in plans]
+
+    def _plan(self, ask: Ask, leaves: dict[Ask, int]) -> Callable[[list[pl.DataFrame]], pl.DataFrame]:
+        """How to build an ask's table from the collected leaf tables (simple and ratio metrics)."""
+        metric = ask.metric
         if metric.kind is MetricKind.CHANGE:
-            return self._change_table(metric, filters, by, grain)
+            base = self.metric(metric.base)
+            baseline_period = self.baseline_period(metric)
+            if baseline_period is None:
+                raise MetricError(f"{metric.key} compares with a baseline, but the programme start is unknown",
+                                  f"metric {metric.key}", "set programme_start in [vantage] or provide the plan's phases")
+            now = self._plan(Ask(base, ask.filters, ask.by, ask.grain), leaves)
+            then = self._plan(Ask(base, ask.filters.with_period(*baseline_period), ask.by, None), leaves)
+            return lambda frames: self._change(metric, ask, now(frames), then(frames))
         if metric.kind is MetricKind.DERIVED:
-            return self._derived_table(metric, filters, by, grain)
+            parts = [(key, self._plan(Ask(self.metric(key), ask.filters, ask.by, ask.grain), leaves))
+                     for key in metric.inputs]
+            return lambda frames: self._derived(metric, ask, [(key, plan(frames)) for key, plan in parts])
+        index = leaves.setdefault(ask, len(leaves))
+        return lambda frames: frames[index]
+
+    def _lazy(self, ask: Ask) -> pl.LazyFrame:
+        """The grouped aggregation of a simple or ratio metric, as a lazy query."""
+        metric, by = ask.metric, list(ask.by)
         columns = {c for e in (metric.value, metric.numerator, metric.denominator, metric.row_filter)
                    if e is not None for c in e.meta.root_names()} | set(by) | {metric.time_column}
-        frame = self._frame(metric, filters, columns)
+        frame = self._frame(metric, ask.filters, columns)
         keys = list(by)
-        if grain is not None:
-            frame = frame.with_columns(period=pl.col(metric.time_column).dt.truncate(grain.every).cast(pl.Date))
+        if ask.grain is not None:
+            frame = frame.with_columns(period=pl.col(metric.time_column).dt.truncate(ask.grain.every).cast(pl.Date))
             keys = ["period", *keys]
         aggs = [pl.len().alias("rows")]
         if metric.kind is MetricKind.SIMPLE:
@@ -276,40 +325,28 @@ class Engine:
         else:
             aggs += [metric.numerator.cast(pl.Float64).alias("_num"),  # type: ignore[union-attr]
                      metric.denominator.cast(pl.Float64).alias("_den")]  # type: ignore[union-attr]
-        try:
-            out = (frame.group_by(keys).agg(aggs) if keys else frame.select(aggs)).collect()
-        except pl.exceptions.PolarsError as exc:
-            raise MetricError(f"cannot compute {metric.key}: {str(exc).splitlines()[0]}",
-                              f"metric {metric.key} in {metric.module}",
-                              "check that the columns it reads have the types its expressions expect") from None
+        out = frame.group_by(keys).agg(aggs) if keys else frame.select(aggs)
         if metric.kind is MetricKind.RATIO:
             out = out.with_columns(value=pl.when(pl.col("_den") != 0).then(pl.col("_num") / pl.col("_den")))
-            out = out.drop("_num", "_den")
         out = out.with_columns(pl.when(pl.col("rows") > 0).then(pl.col("value")).alias("value"))
         return out.select([*keys, "value", "rows"])
 
-    def _change_table(self, metric: Metric, filters: Filters, by: list[str], grain: Grain | None) -> pl.DataFrame:
-        base = self.metric(metric.base)
-        baseline_period = self.baseline_period(metric)
-        if baseline_period is None:
-            raise MetricError(f"{metric.key} compares with a baseline, but the programme start is unknown",
-                              f"metric {metric.key}", "set programme_start in [vantage] or provide the plan's phases")
-        now = self._table(base, filters, by, grain)
-        then = self._table(base, filters.with_period(*baseline_period), by, None).rename(
-            {"value": "_baseline", "rows": "_baseline_rows"})
+    def _change(self, metric: Metric, ask: Ask, now: pl.DataFrame, then: pl.DataFrame) -> pl.DataFrame:
+        by = list(ask.by)
+        then = then.rename({"value": "_baseline", "rows": "_baseline_rows"})
         joined = now.join(then, on=by, how="left") if by else now.join(then, how="cross")
         if metric.change is Change.RELATIVE_REDUCTION:
             value = pl.when(pl.col("_baseline") != 0).then(1 - pl.col("value") / pl.col("_baseline"))
         else:
             value = (pl.col("_baseline") - pl.col("value")) * metric.scale
-        keys = (["period"] if grain else []) + by
+        keys = (["period"] if ask.grain else []) + by
         return joined.with_columns(value=value).select([*keys, "value", "rows"])
 
-    def _derived_table(self, metric: Metric, filters: Filters, by: list[str], grain: Grain | None) -> pl.DataFrame:
-        keys = (["period"] if grain else []) + by
+    def _derived(self, metric: Metric, ask: Ask, parts: list[tuple[str, pl.DataFrame]]) -> pl.DataFrame:
+        keys = (["period"] if ask.grain else []) + list(ask.by)
         joined: pl.DataFrame | None = None
-        for key in metric.inputs:
-            part = self._table(self.metric(key), filters, by, grain).rename({"value": key, "rows": f"_rows_{key}"})
+        for key, part in parts:
+            part = part.rename({"value": key, "rows": f"_rows_{key}"})
             joined = part if joined is None else (joined.join(part, on=keys, how="full", coalesce=True)
                                                   if keys else joined.join(part, how="cross"))
         assert joined is not None and metric.formula is not None
@@ -318,23 +355,18 @@ class Engine:
             [*keys, "value", "rows"])
 
     def _headline(self, metric: Metric, filters: Filters) -> Headline:
-        value_row = self._table(metric, filters, [], None)
-        value, rows = value_row["value"][0], int(value_row["rows"][0])
-        previous = self._table(metric, filters.previous(), [], None)["value"][0]
         baseline_period = self.baseline_period(metric)
-        baseline = None
-        if baseline_period is not None and metric.kind is not MetricKind.CHANGE:
-            baseline = self._table(metric, filters.with_period(*baseline_period), [], None)["value"][0]
-        elif metric.kind is MetricKind.CHANGE:
-            baseline = 0.0
-        target_date = self.target_date(metric)
         # The trend behind the status: the monthly values of the six months up to the period's end.
         trend_filters = filters.with_period(add_months(month_start(filters.end - timedelta(days=1)), -5), filters.end)
-        monthly = [v for v in self._table(metric, trend_filters, [], Grain.MONTH).sort("period")["value"]
-                   if v is not None]
-        months_left = None
-        if target_date is not None:
-            months_left = (target_date - filters.end).days / 30.44
+        asks = [Ask(metric, filters), Ask(metric, filters.previous()), Ask(metric, trend_filters, (), Grain.MONTH)]
+        if baseline_period is not None and metric.kind is not MetricKind.CHANGE:
+            asks.append(Ask(metric, filters.with_period(*baseline_period)))
+        now, before, trend, *base = self._tables(asks)
+        value, rows, previous = now["value"][0], int(now["rows"][0]), before["value"][0]
+        baseline = 0.0 if metric.kind is MetricKind.CHANGE else (base[0]["value"][0] if base else None)
+        target_date = self.target_date(metric)
+        monthly = [v for v in trend.sort("period")["value"] if v is not None]
+        months_left = None if target_date is None else (target_date - filters.end).days / 30.44
         status = judge(value, metric.target, metric.good, monthly, months_left)
         eta = months_to_target(monthly, metric.target, metric.good) if metric.target is not None else None
         return Headline(metric.key, value, previous, rows, baseline, metric.target, target_date, status, eta,

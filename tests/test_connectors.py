@@ -104,6 +104,8 @@ def test_mirror_loads_once_then_only_new_rows(sql: SqlConnector, tmp_path: Path)
     assert mirror.sync("runs") == parts  # unchanged source: nothing read
     make_db(tmp_path / "s.db", [(31, "hr", "2026-04-01 09:00:00", "2026-04-01", 1.0),
                                 (32, "it", "2026-04-02 09:00:00", "2026-04-02", 2.0)])
+    assert mirror.sync("runs") == parts  # scans trust the version last read until it is asked again
+    mirror.data_version("runs")  # as the engine does once per TTL
     grown = mirror.sync("runs")
     assert len(grown) == 2 and pl.read_parquet(grown[1])["run_id"].to_list() == [31, 32]
     got = mirror.scan("runs", ["run_id"], Where("started_at", date(2026, 4, 1), date(2026, 5, 1))).collect()
@@ -117,6 +119,7 @@ def test_mirror_reloads_whole_table_when_rows_change_in_place(sql: SqlConnector,
     con.execute("UPDATE runs SET minutes = 99, started_at = '2026-05-01 00:00:00' WHERE run_id = 1")
     con.commit()
     con.close()
+    mirror.data_version("runs")
     parts = mirror.sync("runs")
     frame = pl.read_parquet(parts)
     assert len(parts) == 1 and frame.filter(pl.col("run_id") == 1)["minutes"].item() == 99

@@ -1,0 +1,51 @@
+"""Schema of the demo database: tables, columns and the freshness column of each table."""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------
+# Schema
+# ---------------------------------------------------------------------------
+
+SCHEMA: tuple[tuple[str, str], ...] = (
+    ("departments", "department_id TEXT PRIMARY KEY, name_en TEXT, name_zh TEXT, "
+     "joins_phase TEXT, joins_on DATE"),
+    ("systems", "system_id TEXT PRIMARY KEY, name_en TEXT, name_zh TEXT"),
+    ("master_records", "record_id INTEGER PRIMARY KEY, domain TEXT, department TEXT, "
+     "source_system TEXT, name TEXT, code TEXT, tax_id TEXT, address TEXT, country TEXT, "
+     "contact_email TEXT, updated_at TIMESTAMP"),
+    ("process_types", "process TEXT PRIMARY KEY, name_en TEXT, name_zh TEXT, "
+     "standard_manual_minutes REAL"),
+    ("process_runs", "run_id INTEGER PRIMARY KEY, process TEXT, department TEXT, "
+     "source_system TEXT, started_at TIMESTAMP, mode TEXT, duration_minutes REAL, "
+     "manual_steps INTEGER, had_error INTEGER, error_type TEXT, standard_manual_minutes REAL"),
+    ("audit_cycles", "cycle_id INTEGER PRIMARY KEY, audit_type TEXT, department TEXT, "
+     "started_on DATE, completed_on DATE, findings INTEGER"),
+    ("service_requests", "request_id INTEGER PRIMARY KEY, department TEXT, system TEXT, "
+     "category TEXT, opened_at TIMESTAMP, resolved_at TIMESTAMP, satisfaction INTEGER"),
+    ("interfaces", "interface_id TEXT PRIMARY KEY, source_system TEXT, target_system TEXT, "
+     "department TEXT, migrated_on DATE"),
+    ("api_calls", "day DATE, interface_id TEXT, source_system TEXT, target_system TEXT, "
+     "department TEXT, calls INTEGER, errors INTEGER, via_platform INTEGER, "
+     "PRIMARY KEY (day, interface_id)"),
+    ("costs", "cost_id INTEGER PRIMARY KEY, month DATE, department TEXT, category TEXT, "
+     "amount_cny REAL"),
+    ("phases", "phase_id TEXT PRIMARY KEY, name_en TEXT, name_zh TEXT, start_month INTEGER, "
+     "end_month INTEGER, planned_start DATE, planned_end DATE"),
+    ("workstreams", "workstream_id TEXT PRIMARY KEY, name_en TEXT, name_zh TEXT, lead TEXT"),
+    ("milestones", "milestone_id TEXT PRIMARY KEY, phase_id TEXT, workstream_id TEXT, "
+     "title_en TEXT, title_zh TEXT, owner TEXT, planned_start DATE, planned_end DATE, "
+     "actual_start DATE, actual_end DATE, status TEXT, depends_on TEXT, kpis TEXT, "
+     "updated_at TIMESTAMP"),
+    ("phase_scope", "phase_id TEXT, department_id TEXT"),
+    ("phase_targets", "phase_id TEXT, metric TEXT, target REAL"),
+)
+# Freshness column of each table that has one; each gets an index.
+FRESHNESS: dict[str, str] = {
+    "master_records": "updated_at",
+    "process_runs": "started_at",
+    "audit_cycles": "completed_on",
+    "service_requests": "opened_at",
+    "api_calls": "day",
+    "costs": "month",
+    "milestones": "updated_at",
+}
