@@ -284,13 +284,40 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate config, sources and catalogue")
     c = sub.add_parser("cache", help="warm or clear the result cache")
     c.add_argument("action", choices=["warm", "clear"])
+    snap = sub.add_parser("snapshot", help="send snapshot emails, or list what was sent")
+    snap_sub = snap.add_subparsers(dest="snapshot_action", required=True)
+    send = snap_sub.add_parser("send", help="render and send a snapshot now")
+    send.add_argument("name", help="a snapshot declared as [snapshots.NAME] in the config")
+    send.add_argument("--dry-run", action="store_true", help="write the .eml and .html instead of sending")
+    send.add_argument("--out", help="folder for --dry-run output (default: current folder)")
+    history = snap_sub.add_parser("history", help="the outbox: every snapshot send with its status and attempts")
+    history.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    sched = sub.add_parser("scheduler", help="run the snapshot schedules as a long-running process")
+    sched.add_argument("--once", action="store_true", help="send what is due (and retry the outbox) once, then exit")
     d = sub.add_parser("demo", help="build a demo database")
     d.add_argument("--records", type=int, default=50_000, help="master-data records (up to 10,000,000)")
     d.add_argument("--out", help="database file; default DATA_DIR/demo.sqlite")
     return p
 
 
-COMMANDS = {"serve": cmd_serve, "metrics": cmd_metrics, "query": cmd_query, "check": cmd_check, "cache": cmd_cache}
+def cmd_snapshot(rt: Runtime, args: argparse.Namespace) -> int:
+    from dashboard.snapshots import commands
+
+    if args.snapshot_action == "send":
+        return commands.send(rt.engine, rt.config, args.name, dry_run=args.dry_run, out=args.out)
+    header, rows = commands.history(rt.config)
+    _print_rows(header, rows, args.format)
+    return 0
+
+
+def cmd_scheduler(rt: Runtime, args: argparse.Namespace) -> int:
+    from dashboard.snapshots import commands
+
+    return commands.run_scheduler(rt.engine, rt.config, once=args.once)
+
+
+COMMANDS = {"serve": cmd_serve, "metrics": cmd_metrics, "query": cmd_query, "check": cmd_check, "cache": cmd_cache,
+            "snapshot": cmd_snapshot, "scheduler": cmd_scheduler}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -68,6 +68,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("plan_source", "demo", "Source that holds the programme plan tables (phases, milestones, ...)."),
     Setting("today", "", "Pin 'today' (YYYY-MM-DD) for reproducible views; empty: the real date.", _date_or_empty),
     Setting("demo_records", 50_000, "Master-data records in the embedded demo built on first run.", int),
+    Setting("public_url", "http://127.0.0.1:8050", "Address of the dashboard as readers reach it (links in emails)."),
+    Setting("smtp_host", "127.0.0.1", "SMTP server for snapshot emails."),
+    Setting("smtp_port", 25, "SMTP server port.", int),
+    Setting("smtp_security", "none", "none, starttls or ssl."),
+    Setting("smtp_user_env", "VANTAGE_SMTP_USER", "Environment variable holding the SMTP user (unset: no login)."),
+    Setting("smtp_password_env", "VANTAGE_SMTP_PASSWORD", "Environment variable holding the SMTP password."),
+    Setting("smtp_sender", "vantage@localhost", "From address of snapshot emails."),
 )
 SETTING_NAMES = {s.name for s in SETTINGS}
 
@@ -118,6 +125,9 @@ class Config:
     path: Path
     values: Mapping[str, Any]
     sources: Mapping[str, SourceSpec]
+    # Declarations checked by the parts that use them (each names this file and the key in its errors).
+    snapshots: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    playlists: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
         if name in SETTING_NAMES:
@@ -154,10 +164,10 @@ def load_config(cli_path: str | None = None, overrides: Mapping[str, Any] | None
 def parse_config(raw: Mapping[str, Any], path: Path, overrides: Mapping[str, Any],
                  environ: Mapping[str, str] = os.environ) -> Config:
     """Resolve settings from a parsed TOML document (see load_config)."""
-    unknown = set(raw) - {"vantage", "sources"}
+    unknown = set(raw) - {"vantage", "sources", "snapshots", "playlists"}
     if unknown:
         raise ConfigError(f"unknown section [{sorted(unknown)[0]}]", str(path),
-                          "use only [vantage] and [sources.NAME] sections")
+                          "use only [vantage], [sources.NAME], [snapshots.NAME] and [playlists.NAME] sections")
     file_values = dict(raw.get("vantage", {}))
     bad = set(file_values) - SETTING_NAMES
     if bad:
@@ -177,7 +187,12 @@ def parse_config(raw: Mapping[str, Any], path: Path, overrides: Mapping[str, Any
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"bad value for {s.name}: {exc}", origin, f"give a valid value ({s.help})") from None
     sources = {name: _parse_source(name, spec, path) for name, spec in raw.get("sources", {}).items()}
-    return Config(path=path, values=values, sources=sources)
+    for section in ("snapshots", "playlists"):
+        for name, body in raw.get(section, {}).items():
+            if not isinstance(body, dict):
+                raise ConfigError(f"[{section}.{name}] is not a table", str(path), f"write it as [{section}.{name}]")
+    return Config(path=path, values=values, sources=sources, snapshots=raw.get("snapshots", {}),
+                  playlists=raw.get("playlists", {}))
 
 
 def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
