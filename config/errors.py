@@ -36,6 +36,12 @@ class UnknownName(VantageError):
     exit_code = 2
 
 
+class AccessDenied(VantageError):
+    """The viewer's role or department does not reach this number."""
+
+    exit_code = 2
+
+
 class ConfigError(VantageError):
     """A config file or setting is wrong: names the file and the key."""
 
