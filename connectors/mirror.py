@@ -21,7 +21,8 @@ import polars as pl
 from config.errors import SourceError
 from connectors.base import Connector, DataVersion, Schema, Where
 
-MAX_PARTS = 12
+MAX_PARTS = 64
+SMALL_PART_BYTES = 8 * 2**20
 
 
 class MirroredConnector:
@@ -72,21 +73,29 @@ class MirroredConnector:
                 part = f"part-{uuid.uuid4().hex}.parquet"
                 _write(added.sort(fresh), tdir / part)
                 parts = manifest["parts"] + [part]
-                if len(parts) > MAX_PARTS:
+                if len(parts) > MAX_PARTS or sum(1 for p in parts if (tdir / p).stat().st_size < SMALL_PART_BYTES) > 8:
                     parts = self._compact(tdir, parts, fresh)
                 return self._commit(tdir, version, parts, manifest["parts"])
-        frame = self.inner.scan(table, columns, Where()).collect()
-        if fresh and not frame[fresh].is_sorted():
-            frame = frame.sort(fresh)  # sorted by time, so a period's scan skips row groups by their statistics
-        part = f"part-{uuid.uuid4().hex}.parquet"
-        _write(frame, tdir / part)
-        return self._commit(tdir, version, [part], manifest.get("parts", []))
+        batches = (self.inner.scan_batches(table, columns) if hasattr(self.inner, "scan_batches")
+                   else iter([self.inner.scan(table, columns, Where()).collect()]))
+        parts = []
+        for frame in batches:
+            if fresh and not frame[fresh].is_sorted():
+                frame = frame.sort(fresh)  # sorted by time, so a period's scan skips row groups by their statistics
+            part = f"part-{uuid.uuid4().hex}.parquet"
+            _write(frame, tdir / part)
+            parts.append(part)
+        return self._commit(tdir, version, parts, manifest.get("parts", []))
 
     def _compact(self, tdir: Path, parts: list[str], fresh: str) -> list[str]:
-        merged = pl.scan_parquet([str(tdir / p) for p in parts]).sort(fresh).collect()
+        """Merge the small parts that incremental refreshes leave behind; large parts stay as they are."""
+        small = [p for p in parts if (tdir / p).stat().st_size < SMALL_PART_BYTES]
+        if len(small) < 2:
+            return parts
+        merged = pl.scan_parquet([str(tdir / p) for p in small]).sort(fresh).collect()
         part = f"part-{uuid.uuid4().hex}.parquet"
         _write(merged, tdir / part)
-        return [part]
+        return [p for p in parts if p not in small] + [part]
 
     def _commit(self, tdir: Path, version: DataVersion, parts: list[str], old_parts: list[str]) -> dict:
         manifest = {"token": version.token, "rows": version.rows, "newest": _dump_time(version.newest), "parts": parts}

@@ -5,7 +5,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import polars as pl
 import sqlalchemy as sa
@@ -15,6 +15,11 @@ from config.settings import SourceSpec, TableSpec
 from connectors.base import DataVersion, Schema, Where
 
 PARALLEL_ROWS = 200_000  # below this a single read is as fast
+BATCH_ROWS = 500_000  # rows per part of a local copy: bounds the memory a load of a large table takes
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
 
 _TYPES: tuple[tuple[type, pl.DataType], ...] = (
     (sa.Boolean, pl.Boolean()),
@@ -96,16 +101,14 @@ class SqlConnector:
     def data_version(self, table: str) -> DataVersion:
         self._check_reachable(table)
         src, fresh = self._from(table), self.spec.table(table).freshness_column
-        cols = [sa.func.count()]
-        if fresh:
-            cols.append(sa.func.max(src.c[fresh]))
         try:
             with self.engine.connect() as conn:
-                row = conn.execute(sa.select(*cols).select_from(src)).one()
+                # Two statements: together, SQLite would scan the table for the max instead of reading the index.
+                rows = int(conn.execute(sa.select(sa.func.count()).select_from(src)).scalar_one())
+                newest = _parse_time(conn.execute(sa.select(sa.func.max(src.c[fresh]))).scalar()) if fresh else None
         except sa.exc.SQLAlchemyError as exc:
             raise SourceError(f"cannot read the source: {_short(exc)}", self._where(table),
                               "check that the database is up and the URL in the config is right") from None
-        rows, newest = int(row[0]), (_parse_time(row[1]) if fresh else None)
         # Without a freshness column the contents can change unseen: let the version roll over with the TTL.
         epoch = "" if fresh else f"|ttl{int(time.time() // max(self.spec.cache_ttl_seconds, 1))}"
         return DataVersion(token=f"{rows}|{newest}{epoch}", rows=rows, newest=newest)
@@ -124,9 +127,36 @@ class SqlConnector:
             return pl.concat(frames).lazy()
         return _conform(self._read(stmt, table), wanted, self._where(table)).lazy()
 
+    def scan_batches(self, table: str, columns: Sequence[str]) -> Iterator[pl.DataFrame]:
+        """The whole table in rowid-range batches, read a few at a time side by side, so a copy of a large table
+        is written part by part and never held in memory whole."""
+        ranges = self._ranges(table, BATCH_ROWS)
+        if not ranges:
+            yield self.scan(table, columns, Where()).collect()
+            return
+        schema = self.schema(table)
+        wanted = {c: schema[c] for c in columns}
+        stmt, rowid = self.statement(table, columns, Where()), sa.literal_column("rowid")
+        read = lambda r: _conform(self._read(stmt.where(rowid > r[0], rowid <= r[1]), table), wanted,  # noqa: E731
+                                  self._where(table))
+        workers = _workers()
+        with ThreadPoolExecutor(workers) as pool:
+            for wave in range(0, len(ranges), workers):
+                yield from pool.map(read, ranges[wave:wave + workers])
+
+    def _ranges(self, table: str, size: int) -> list[tuple[int, int]]:
+        """Rowid ranges of about `size` rows covering a real SQLite table; none for other sources."""
+        if not self.is_sqlite or self.spec.table(table).query:
+            return []
+        with self.engine.connect() as conn:
+            top = conn.execute(sa.text(f'SELECT max(rowid) FROM "{table}"')).scalar()
+        if not top:
+            return []
+        return [(lo, min(lo + size, top)) for lo in range(0, top, size)]
+
     def _partitions(self, table: str, where: Where) -> list[tuple[int, int]]:
         """Rowid ranges for reading a whole large SQLite table in parallel; one range otherwise."""
-        workers = min(os.cpu_count() or 1, 4)
+        workers = _workers()
         if workers < 2 or not self.is_sqlite or self.spec.table(table).query or where.columns():
             return []
         with self.engine.connect() as conn:

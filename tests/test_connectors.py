@@ -130,3 +130,17 @@ def test_mirror_survives_its_files_being_deleted(sql: SqlConnector, tmp_path: Pa
     for part in mirror.sync("runs"):
         Path(part).unlink()
     assert mirror.scan("runs", ["run_id"], Where()).collect().height == 30
+
+
+def test_mirror_of_a_large_table_is_written_in_batches(sql: SqlConnector, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import connectors.sql as sql_module
+
+    monkeypatch.setattr(sql_module, "BATCH_ROWS", 7)
+    mirror = MirroredConnector(sql, tmp_path / "mirror", {"runs": "started_at"})
+    parts = mirror.sync("runs")
+    assert len(parts) == 5  # 30 rows in rowid ranges of 7
+    frame = pl.read_parquet(parts)
+    assert sorted(frame["run_id"]) == list(range(1, 31)) and frame.schema["started_at"] == pl.Datetime("us")
+    where = Where("started_at", date(2026, 2, 1), date(2026, 3, 1), equals=(("dept", ("it",)),))
+    got = mirror.scan("runs", ["run_id"], where).collect()["run_id"].to_list()
+    assert sorted(got) == sorted(r[0] for r in ROWS if r[1] == "it" and r[2].startswith("2026-02"))
