@@ -152,6 +152,12 @@ class Engine:
         metric = self.metric(key)
         return self._answer(metric, "headline", filters.params(), lambda: self._headline(metric, filters))
 
+    def value(self, key: str, filters: Filters) -> Answer[float | None]:
+        """Only the value for the filters (no previous period, baseline or status)."""
+        metric = self.metric(key)
+        return self._answer(metric, "value", filters.params(),
+                            lambda: self._table(metric, filters, [], None)["value"][0])
+
     def trend(self, key: str, filters: Filters, grain: Grain | None = None) -> Answer[pl.DataFrame]:
         """Columns period (date), value, rows; one row per period that has data."""
         metric = self.metric(key)
@@ -268,7 +274,7 @@ class Engine:
     def _frame(self, metric: Metric, filters: Filters, columns: set[str]) -> pl.LazyFrame:
         for dim, _ in filters.where:
             self._check_dimension(metric, dim)
-        equals = tuple((dim, (value,)) for dim, value in filters.where)
+        equals = tuple((dim, value if isinstance(value, tuple) else (value,)) for dim, value in filters.where)
         where = Where(metric.time_column, filters.start, filters.end, equals=equals)
         frame = self.connectors[metric.source].scan(metric.table, sorted(columns | where.columns()), where)
         return frame.filter(metric.row_filter) if metric.row_filter is not None else frame

@@ -9,14 +9,14 @@ PRESETS = ("month", "quarter", "ytd", "last_90d", "custom")
 
 @dataclass(frozen=True)
 class Filters:
-    """A half-open period [start, end) and equality filters on dimensions, in a stable order."""
+    """A half-open period [start, end) and filters on dimensions (a value, or a tuple of values), in a stable order."""
 
     start: date
     end: date
-    where: tuple[tuple[str, str], ...] = ()
+    where: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "where", tuple(sorted(self.where)))
+        object.__setattr__(self, "where", tuple(sorted(self.where, key=lambda pair: pair[0])))
 
     def previous(self) -> Filters:
         """The period of the same length just before, or the previous calendar month/quarter/year span."""

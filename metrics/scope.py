@@ -37,7 +37,8 @@ class Scope:
             raise AccessDenied(f"{metric.key} is not broken down by department, so it is not shown to a "
                                f"department scope", self.label, "ask the PMO or an executive for this number")
         asked = dict(filters.where).get(DEPARTMENT)
-        if asked is not None and asked != self.department:
+        asked_set = set(asked) if isinstance(asked, tuple) else ({asked} if asked is not None else set())
+        if asked_set - {self.department}:
             raise AccessDenied(f"department '{asked}' is outside your access", self.label,
                                f"ask only for department '{self.department}'")
         where = {**dict(filters.where), DEPARTMENT: self.department}
@@ -74,6 +75,9 @@ class ScopedEngine:
 
     def headline(self, key: str, filters: Filters) -> Any:
         return self.engine.headline(key, self._narrow(key, filters))
+
+    def value(self, key: str, filters: Filters) -> Any:
+        return self.engine.value(key, self._narrow(key, filters))
 
     def trend(self, key: str, filters: Filters, grain: Any = None) -> Any:
         return self.engine.trend(key, self._narrow(key, filters), grain)
