@@ -294,6 +294,16 @@ def parser() -> argparse.ArgumentParser:
     history.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sched = sub.add_parser("scheduler", help="run the snapshot schedules as a long-running process")
     sched.add_argument("--once", action="store_true", help="send what is due (and retry the outbox) once, then exit")
+    user = sub.add_parser("user", help="manage users: add, passwd, disable, enable, list")
+    user.add_argument("action", choices=["add", "passwd", "disable", "enable", "list"])
+    user.add_argument("name", nargs="?")
+    user.add_argument("--role", help="executive, pmo, department_lead or admin (with add)")
+    user.add_argument("--department", help="the department of a department lead")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    audit = sub.add_parser("audit", help="print the audit trail")
+    audit.add_argument("--since", help="from this date or time (ISO)")
+    audit.add_argument("--user", help="only this user")
+    audit.add_argument("--format", choices=["table", "json", "csv"], default="table")
     d = sub.add_parser("demo", help="build a demo database")
     d.add_argument("--records", type=int, default=50_000, help="master-data records (up to 10,000,000)")
     d.add_argument("--out", help="database file; default DATA_DIR/demo.sqlite")
@@ -316,6 +326,51 @@ def cmd_scheduler(rt: Runtime, args: argparse.Namespace) -> int:
     return commands.run_scheduler(rt.engine, rt.config, once=args.once)
 
 
+def cmd_user(config: Config, args: argparse.Namespace) -> int:
+    from dashboard.access.users import UserStore
+
+    users = UserStore(config.data_path / "users.sqlite")
+    if args.action == "list":
+        _print_rows(["user", "role", "department", "disabled"], [list(u) for u in users.list()], "table")
+        return 0
+    if not args.name:
+        raise UsageError(f"user {args.action} needs a user name", "user", f"run: python app.py user {args.action} NAME")
+    if args.action in ("disable", "enable"):
+        users.set_disabled(args.name, args.action == "disable")
+        print(f"user {args.name} {args.action}d")
+        return 0
+    password = _read_password(args.password_stdin)
+    if args.action == "add":
+        if not args.role:
+            raise UsageError("user add needs --role", "user add", "give --role executive|pmo|department_lead|admin")
+        users.add(args.name, password, args.role, args.department)
+        print(f"user {args.name} added as {args.role}" + (f" of {args.department}" if args.department else ""))
+    else:
+        users.set_password(args.name, password)
+        print(f"password of {args.name} changed")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise UsageError("the passwords differ", "user", "type the same password twice")
+    return first
+
+
+def cmd_audit(config: Config, args: argparse.Namespace) -> int:
+    from dashboard.access.audit import AuditTrail
+
+    entries = AuditTrail(config.data_path / "audit.sqlite").entries(args.since, args.user)
+    header = ["id", "at", "user", "action", "what", "filters", "address"]
+    _print_rows(header, [[e[k] for k in header] for e in entries], args.format)
+    return 0
+
+
 COMMANDS = {"serve": cmd_serve, "metrics": cmd_metrics, "query": cmd_query, "check": cmd_check, "cache": cmd_cache,
             "snapshot": cmd_snapshot, "scheduler": cmd_scheduler}
 
@@ -329,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config, overrides)
         if command == "demo":
             return cmd_demo(args, config)
+        if command in ("user", "audit"):
+            return (cmd_user if command == "user" else cmd_audit)(config, args)
         rt = wire(config)
         return COMMANDS[command](rt, args)
     except VantageError as exc:

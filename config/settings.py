@@ -68,6 +68,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("plan_source", "demo", "Source that holds the programme plan tables (phases, milestones, ...)."),
     Setting("today", "", "Pin 'today' (YYYY-MM-DD) for reproducible views; empty: the real date.", _date_or_empty),
     Setting("demo_records", 50_000, "Master-data records in the embedded demo built on first run.", int),
+    Setting("login_required", True, "Require a login (users from `python app.py user add`); the demo config turns it off.",
+            _bool),
+    Setting("trusted_user_header", "", "Trust this header (e.g. X-Forwarded-User) from an authenticating reverse proxy; "
+            "empty: off."),
     Setting("public_url", "http://127.0.0.1:8050", "Address of the dashboard as readers reach it (links in emails)."),
     Setting("smtp_host", "127.0.0.1", "SMTP server for snapshot emails."),
     Setting("smtp_port", 25, "SMTP server port.", int),

@@ -1,0 +1,1 @@
+"""Who may see what: users, roles, sessions, device tokens and the audit trail."""
