@@ -109,22 +109,28 @@ class UserStore:
     def authenticate(self, name: str, password: str, now: float | None = None) -> Viewer:
         """The viewer for right credentials; LoginRefused otherwise (and lockout after repeated failures)."""
         now = time.time() if now is None else now
+        refused = ""
+        # Decide inside the transaction, raise after it: an exception inside would roll back the failure count.
         with self._connect() as con:
             row = con.execute("SELECT password, role, department, disabled, failures, locked_until FROM users "
                               "WHERE name = ?", (name,)).fetchone()
             if row is None:
                 check_password(password, hash_password("x"))  # same work whether or not the user exists
-                raise LoginRefused("wrong user name or password")
-            stored, role, department, disabled, failures, locked_until = row
-            if locked_until > now:
-                raise LoginRefused("too many failed attempts: try again in 15 minutes")
-            if disabled or not check_password(password, stored):
-                failures += 1
-                lock = now + LOCK_SECONDS if failures >= MAX_FAILURES else 0
-                con.execute("UPDATE users SET failures = ?, locked_until = ? WHERE name = ?",
-                            (0 if lock else failures, lock, name))
-                raise LoginRefused("wrong user name or password")
-            con.execute("UPDATE users SET failures = 0, locked_until = 0 WHERE name = ?", (name,))
+                refused = "wrong user name or password"
+            else:
+                stored, role, department, disabled, failures, locked_until = row
+                if locked_until > now:
+                    refused = "too many failed attempts: try again in 15 minutes"
+                elif disabled or not check_password(password, stored):
+                    failures += 1
+                    lock = now + LOCK_SECONDS if failures >= MAX_FAILURES else 0
+                    con.execute("UPDATE users SET failures = ?, locked_until = ? WHERE name = ?",
+                                (0 if lock else failures, lock, name))
+                    refused = "wrong user name or password"
+                else:
+                    con.execute("UPDATE users SET failures = 0, locked_until = 0 WHERE name = ?", (name,))
+        if refused:
+            raise LoginRefused(refused)
         return Viewer(name, Role(role), department)
 
 
