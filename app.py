@@ -300,6 +300,10 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--role", help="executive, pmo, department_lead or admin (with add)")
     user.add_argument("--department", help="the department of a department lead")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    wall = sub.add_parser("wall-token", help="device tokens for wall screens: create, list, revoke")
+    wall.add_argument("action", choices=["create", "list", "revoke"])
+    wall.add_argument("name", nargs="?", help="the screen's name, e.g. lobby-tv")
+    wall.add_argument("--playlist", help="the playlist this screen shows (with create)")
     audit = sub.add_parser("audit", help="print the audit trail")
     audit.add_argument("--since", help="from this date or time (ISO)")
     audit.add_argument("--user", help="only this user")
@@ -362,6 +366,32 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
+def cmd_wall_token(config: Config, args: argparse.Namespace) -> int:
+    from dashboard.access.tokens import TokenStore
+
+    tokens = TokenStore(config.data_path / "tokens.sqlite")
+    if args.action == "list":
+        _print_rows(["screen", "playlist", "created", "revoked", "last_used"], [list(t) for t in tokens.list()],
+                    "table")
+        return 0
+    if not args.name:
+        raise UsageError(f"wall-token {args.action} needs a screen name", "wall-token",
+                         f"run: python app.py wall-token {args.action} NAME")
+    if args.action == "revoke":
+        tokens.revoke(args.name)
+        print(f"token of {args.name} revoked; the screen loses access at its next refresh")
+        return 0
+    if not args.playlist:
+        raise UsageError("wall-token create needs --playlist", "wall-token create", "give --playlist NAME")
+    if args.playlist not in config.playlists:
+        raise UsageError(f"no playlist '{args.playlist}' in {config.path}", "wall-token create --playlist",
+                         f"declare [playlists.{args.playlist}] or use one of: {', '.join(config.playlists) or 'none'}")
+    token = tokens.create(args.name, args.playlist)
+    print(f"{config.public_url.rstrip('/')}/wall/{args.playlist}?token={token}")
+    print("Open this address on the screen; it is shown only now.", file=sys.stderr)
+    return 0
+
+
 def cmd_audit(config: Config, args: argparse.Namespace) -> int:
     from dashboard.access.audit import AuditTrail
 
@@ -384,8 +414,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config, overrides)
         if command == "demo":
             return cmd_demo(args, config)
-        if command in ("user", "audit"):
-            return (cmd_user if command == "user" else cmd_audit)(config, args)
+        if command in ("user", "audit", "wall-token"):
+            return {"user": cmd_user, "audit": cmd_audit, "wall-token": cmd_wall_token}[command](config, args)
         rt = wire(config)
         return COMMANDS[command](rt, args)
     except VantageError as exc:
