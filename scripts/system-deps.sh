@@ -2,6 +2,7 @@
 # Install the Debian packages the test suite needs, if they are missing:
 #   chromium + chromium-driver  (browser tests through dash[testing])
 #   postgresql                  (throwaway PostgreSQL clusters, tests/postgres_server.py)
+#   fonts-wqy-microhei          (Chinese glyphs in charts, screenshots and email images)
 #
 # A no-op that returns at once when /usr/bin/chromium, /usr/bin/chromedriver
 # and a /usr/lib/postgresql/*/bin/initdb are all present.
@@ -10,11 +11,14 @@ set -euo pipefail
 have_chromium()     { [[ -x /usr/bin/chromium ]]; }
 have_chromedriver() { [[ -x /usr/bin/chromedriver ]]; }
 have_postgresql()   { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+# Chinese glyphs for charts, screenshots and email images (the dashboard speaks zh-CN too).
+have_cjk_font()     { compgen -G '/usr/share/fonts/truetype/wqy/wqy-microhei.tt*' >/dev/null || fc-list :lang=zh 2>/dev/null | grep -q .; }
 
 missing=()
 have_chromium     || missing+=(chromium)
 have_chromedriver || missing+=(chromium-driver)
 have_postgresql   || missing+=(postgresql)
+have_cjk_font     || missing+=(fonts-wqy-microhei)
 
 if ((${#missing[@]} == 0)); then
   exit 0

@@ -1,0 +1,162 @@
+"""Reusable widgets as pure functions of what the engine answered: KPI tiles, status badges, error blocks."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import labels
+from dashboard.figures import good_direction, sparkline_svg
+from dashboard.i18n import t
+from metrics.format import format_delta, format_value
+from metrics.model import Metric
+from metrics.status import Status
+
+STATUS_SYMBOL = {"on_track": "✓", "at_risk": "!", "off_track": "✕", "unknown": "?"}
+
+
+def status_badge(status: Status | str, lang: str) -> html.Span:
+    """The status as words and a symbol on its colour, so it reads without colour too."""
+    name = status.value if isinstance(status, Status) else str(status)
+    return html.Span([html.Span(STATUS_SYMBOL.get(name, "?"), className="status-symbol", **{"aria-hidden": "true"}),
+                      t(f"status.{name}", lang)], className=f"status-badge status-{name}", **{"data-status": name})
+
+
+def delta_line(metric: Metric, delta: float | None, lang: str) -> html.Div:
+    """Change against the previous period: ▲/▼ coloured by whether that way is good for this metric."""
+    if delta is None:
+        return html.Div(t("tile.no_previous", lang), className="kpi-delta delta-none")
+    shown = format_delta(delta, metric.unit, lang)
+    if not any(c in "123456789" for c in shown):
+        delta = 0.0  # a change too small to show (−0.0 pp) is no change, not bad news
+    good = good_direction(metric, delta)
+    arrow = "▲" if delta > 0 else "▼" if delta < 0 else "▶"
+    tone = "delta-flat" if good is None else "delta-good" if good else "delta-bad"
+    return html.Div([html.Span(arrow, className="delta-arrow", **{"aria-hidden": "true"}),
+                     html.Span(shown, className="delta-value"),
+                     html.Span(t("tile.vs_previous", lang), className="delta-label")],
+                    className=f"kpi-delta {tone}", **{"data-tone": tone})
+
+
+def stale_marker(reason: str, lang: str) -> html.Span:
+    tip = reason or t("tile.stale_sla", lang)
+    return html.Span([html.I(className="bi bi-hourglass-split me-1", **{"aria-hidden": "true"}), t("tile.stale", lang)],
+                     className="stale-badge", title=tip)
+
+
+def error_block(message: str, lang: str, compact: bool = False) -> html.Div:
+    """A VantageError's message where the number would be: what failed, where, and how to fix it."""
+    return html.Div([
+        html.Div([html.I(className="bi bi-exclamation-octagon me-2", **{"aria-hidden": "true"}),
+                  t("tile.error" if compact else "error.title", lang)], className="error-title"),
+        html.Div(message, className="error-message"),
+    ], className="error-block" + (" compact" if compact else ""), role="alert")
+
+
+def warning_block(messages: Sequence[str], lang: str) -> dbc.Alert | None:
+    """Notes about parts of the URL that were wrong and ignored."""
+    if not messages:
+        return None
+    return dbc.Alert([html.Div(t("filter.bad", lang, problem=m)) for m in messages], color="warning",
+                     className="view-warning", dismissable=True)
+
+
+def value_text(shown: str) -> list[Any]:
+    """A formatted value with its unit words set smaller than the number ('23,297 /day', 'CNY 2.13M')."""
+    if not any(c.isdigit() for c in shown):
+        return [shown]
+    parts: list[Any] = []
+    big_done = False
+    for n, word in enumerate(shown.split(" ")):
+        text = (" " if n else "") + word
+        if not big_done and any(c.isdigit() for c in word) and not word.startswith("/"):
+            parts.append(html.Span(text, className="value-number"))
+            big_done = True
+        else:
+            parts.append(html.Span(text, className="value-unit"))
+    return parts
+
+
+def kpi_tile(metric: Metric, lang: str, theme: str, href: str | None, *, answer: Any = None,
+             sparkline: Sequence[float | None] = (), error: str | None = None, not_filterable: bool = False,
+             size: str = "tile") -> html.Div:
+    """One KPI: value, change, baseline → now, target, status, sparkline, freshness; or why it cannot be shown.
+
+    `answer` is the engine's Answer[Headline]; `error` a VantageError message when there is no answer.
+    size: "tile" (overview grid), "hero" (the results strip) or "summary" (a metric page's head, not a link).
+    """
+    hero = size != "tile"
+    key = metric.key
+    head = [html.Div(metric.title(lang), className="kpi-title")]
+    fresh_end: list[Any] = []
+    status = "none"
+    body: list[Any]
+    if not_filterable:
+        body = [html.Div(t("tile.not_filterable", lang), className="kpi-note"),
+                html.Div(t("tile.not_filterable_hint", lang), className="kpi-facts")]
+        state = "not-filterable"
+    elif answer is None:
+        body = [error_block(error or t("error.internal", lang), lang, compact=True)]
+        state = "error"
+    else:
+        h = answer.data
+        status = h.status.value
+        # Grid tiles are narrow: the badge goes to the footer so the title keeps the width; the status colour
+        # still edges the tile for a glance from across the room.
+        (head if hero else fresh_end).append(status_badge(h.status, lang))
+        picture = sparkline_svg(sparkline, theme, metric.target, *((280, 64) if hero else (150, 44)))
+        value_row = [html.Div(value_text(format_value(h.value, metric.unit, lang)), className="kpi-value")]
+        if picture:
+            value_row.append(html.Img(src=picture, className="kpi-sparkline", alt=t("tile.trend", lang)))
+        facts = [delta_line(metric, h.delta, lang), _baseline_fact(metric, h, lang), _target_fact(metric, h, lang)]
+        fresh: list[Any] = [_as_of(answer.data_as_of, lang, short=size == "tile")]
+        if answer.stale:
+            fresh.append(stale_marker(answer.stale_reason, lang))
+        body = [html.Div(value_row, className="kpi-value-row"), html.Div(facts, className="kpi-facts"),
+                html.Div([html.Div(fresh, className="kpi-asof-group"), *fresh_end], className="kpi-freshness")]
+        if answer.stale_reason:
+            body.append(html.Div(t("tile.last_good", lang, reason=answer.stale_reason), className="kpi-last-good"))
+        state = "stale" if answer.stale else "ok"
+    content = html.Div([html.Div(head, className="kpi-head"), *body], className="kpi-body")
+    if href is not None:
+        content = dcc.Link(content, href=href, className="kpi-link",
+                           title=t("overview.open", lang, title=metric.title(lang)))
+    return html.Div(content, id=f"{size}-{key}", className=f"kpi-tile {size} tile-{state} edge-{status}",
+                    **{"data-metric": key, "data-state": state, "data-status": status})
+
+
+def tile_placeholder(metric: Metric, lang: str, size: str = "tile") -> html.Div:
+    """What a tile shows until its numbers arrive: its title and a quiet shimmer, never a blank box."""
+    return html.Div([html.Div(html.Div(metric.title(lang), className="kpi-title"), className="kpi-head"),
+                     html.Div(className="kpi-shimmer"),
+                     html.Span(t("tile.loading", lang), className="visually-hidden")],
+                    className=f"kpi-tile {size} kpi-loading", **{"data-metric": metric.key})
+
+
+def _as_of(moment: Any, lang: str, short: bool) -> html.Span:
+    """When the data was last updated; grid tiles say it briefly and keep the full sentence as a tooltip."""
+    if moment is None:
+        return html.Span(t("tile.as_of_unknown", lang), className="kpi-asof")
+    full = t("tile.as_of", lang, time=labels.time_label(moment, lang))
+    if not short:
+        return html.Span(full, className="kpi-asof")
+    return html.Span([html.I(className="bi bi-clock me-1", **{"aria-hidden": "true"}),
+                      labels.time_label(moment, lang, with_year=False)], className="kpi-asof", title=full)
+
+
+def _baseline_fact(metric: Metric, h: Any, lang: str) -> html.Div:
+    if h.baseline is None:
+        return html.Div()
+    return html.Div([html.Span(t("tile.baseline", lang), className="fact-label"),
+                     f" {format_value(h.baseline, metric.unit, lang)} → {format_value(h.value, metric.unit, lang)}"],
+                    className="kpi-baseline")
+
+
+def _target_fact(metric: Metric, h: Any, lang: str) -> html.Div:
+    if h.target is None:
+        return html.Div(t("tile.no_target", lang), className="kpi-target")
+    target = format_value(h.target, metric.unit, lang)
+    text = (t("tile.target_by", lang, target=target, date=labels.date_label(h.target_date, lang)) if h.target_date
+            else t("tile.target_only", lang, target=target))
+    return html.Div(text, className="kpi-target")

@@ -1,0 +1,217 @@
+"""Charts as pure functions of engine answers: a tile's sparkline, a KPI's trend and its breakdown."""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Sequence
+
+import plotly.graph_objects as go
+
+from dashboard import labels
+from dashboard.i18n import t
+from dashboard.theme import base_layout, palette
+from metrics.format import format_value
+from metrics.model import Direction, Metric, Unit
+from metrics.periods import add_months
+from metrics.status import meets
+
+TICKS = {Unit.PERCENT: ".0%", Unit.HOURS: ",.0f", Unit.DAYS: ".1f", Unit.CNY: "~s", Unit.COUNT: ",.0f",
+         Unit.PER_DAY: ",.0f", Unit.SCORE: ".1f"}
+DAYS_PER_MONTH = 30.44
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A programme milestone as drawn on a trend: when it finished (or is due), and what it is."""
+
+    milestone_id: str
+    title: str
+    on: date
+    done: bool
+    status: str
+
+
+def sparkline_svg(values: Sequence[float | None], theme: str, target: float | None = None,
+                  width: int = 160, height: int = 40) -> str:
+    """A tiny line chart as an SVG data URI (no chart library in each tile); '' when there is nothing to draw."""
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    p = palette(theme)
+    ys = [v for _, v in points] + ([target] if target is not None else [])
+    low, high = min(ys), max(ys)
+    span = (high - low) or abs(high) or 1.0
+    pad = 4
+
+    def xy(i: float, v: float) -> tuple[float, float]:
+        x = pad + (width - 2 * pad) * i / max(len(values) - 1, 1)
+        y = height - pad - (height - 2 * pad) * (v - low) / span
+        return round(x, 1), round(y, 1)
+
+    line = " ".join(f"{x},{y}" for x, y in (xy(i, v) for i, v in points))
+    last_x, last_y = xy(*points[-1])
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}">']
+    if target is not None:
+        _, ty = xy(0, target)
+        parts.append(f'<line x1="{pad}" y1="{ty}" x2="{width - pad}" y2="{ty}" stroke="{p.target}" '
+                     f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+    parts.append(f'<polyline points="{line}" fill="none" stroke="{p.series}" stroke-width="2.5" '
+                 f'stroke-linejoin="round" stroke-linecap="round"/>')
+    parts.append(f'<circle cx="{last_x}" cy="{last_y}" r="3.5" fill="{p.series}"/></svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode("".join(parts).encode()).decode()
+
+
+def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float | None], lang: str, theme: str, *,
+                 selected: tuple[date, date] | None = None, baseline: float | None = None,
+                 target_date: date | None = None, months_to_target: float | None = None,
+                 milestones: Sequence[Milestone] = ()) -> go.Figure:
+    """The monthly trend with target, baseline, the selected period, milestones and the projection to target."""
+    p = palette(theme)
+    # The top margin holds plotly's toolbar, clear of the milestone lane.
+    fig = go.Figure(layout=base_layout(theme, height=420, hovermode="closest", showlegend=False,
+                                       margin=dict(l=8, r=8, t=34, b=8)))
+    if not periods:
+        return fig
+    fig.add_trace(go.Scatter(
+        x=list(periods), y=list(values), customdata=[format_value(v, metric.unit, lang) for v in values],
+        name=metric.title(lang), mode="lines+markers", line=dict(color=p.series, width=3), marker=dict(size=7),
+        xperiod="M1", xperiodalignment="middle", hovertemplate="%{x|%Y-%m}: <b>%{customdata}</b><extra></extra>"))
+    first, last = periods[0], periods[-1]
+    ends = [d for d in (target_date, selected[1] if selected else None, last) if d is not None]
+    reach = _projection(fig, metric, last, values, selected, months_to_target, lang, p)
+    if reach is not None:
+        ends.append(reach)
+    lane = [m for m in milestones if first <= m.on <= max(ends)]
+    top = 0.82 if lane else 1.0  # the plot's top; above it, a lane for the milestones
+    if selected:
+        fig.add_shape(type="rect", x0=selected[0], x1=selected[1], y0=0, y1=top, xref="x", yref="paper",
+                      fillcolor=p.band, line_width=0, layer="below")
+    if metric.target is not None:
+        label = f"{t('chart.target', lang)} {format_value(metric.target, metric.unit, lang)}"
+        fig.add_hline(y=metric.target, line=dict(color=p.target, width=2, dash="dash"),
+                      annotation=dict(text=label, font=dict(color=p.target), xanchor="left", x=0, yanchor="bottom"))
+    if baseline is not None:
+        fig.add_hline(y=baseline, line=dict(color=p.baseline, width=1.5, dash="dot"),
+                      annotation=dict(text=f"{t('chart.baseline', lang)} {format_value(baseline, metric.unit, lang)}",
+                                      font=dict(color=p.muted), xanchor="left", x=0, yanchor="top"))
+    if target_date is not None:
+        fig.add_shape(type="line", x0=target_date, x1=target_date, y0=0, y1=top, xref="x", yref="paper",
+                      line=dict(color=p.target, width=1.5, dash="dashdot"))
+        fig.add_annotation(x=target_date, y=0, yref="paper", yanchor="bottom", xanchor="right", showarrow=False,
+                           text=t("chart.target_date", lang), font=dict(color=p.target, size=12))
+    if lane:
+        _milestone_lane(fig, lane, top, lang, p)
+    fig.update_xaxes(range=[first - timedelta(days=10), max(ends) + timedelta(days=20)],
+                     tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
+    shown = [v for v in (*values, metric.target, baseline) if v is not None]
+    span = (max(shown) - min(shown)) if shown else 1.0
+    fig.update_layout(yaxis=dict(domain=[0, top], tickformat=_tick_format(metric.unit, span),
+                                 rangemode="tozero" if metric.unit is Unit.COUNT else "normal"))
+    return fig
+
+
+def _projection(fig: go.Figure, metric: Metric, last: date, values: Sequence[float | None],
+                selected: tuple[date, date] | None, months: float | None, lang: str, p: Any) -> date | None:
+    """A dashed line from the latest value to where the trend meets the target; the day it does, if within 3 years."""
+    latest = next((v for v in reversed(values) if v is not None), None)
+    if metric.target is None or not months or not 0 < months <= 36 or selected is None or latest is None:
+        return None
+    reach = selected[1] + timedelta(days=round(months * DAYS_PER_MONTH))
+    fig.add_trace(go.Scatter(
+        x=[last + timedelta(days=15), reach], y=[latest, metric.target], mode="lines", name=t("chart.projection", lang),
+        line=dict(color=p.projection, width=2, dash="dash"),
+        hovertemplate=f"{t('chart.projection', lang)}: %{{x|%Y-%m-%d}}<extra></extra>"))
+    return reach
+
+
+def _milestone_lane(fig: go.Figure, lane: Sequence[Milestone], top: float, lang: str, p: Any) -> None:
+    """Milestones in a strip above the chart (diamond filled when done), each with a line down through the trend."""
+    fig.update_layout(yaxis2=dict(domain=[top + 0.03, 1], range=[-0.5, 2.5], visible=False, fixedrange=True))
+    levels = [i % 3 for i in range(len(lane))]  # stagger the labels of milestones that finish close together
+    fig.add_trace(go.Scatter(
+        x=[m.on for m in lane], y=levels, yaxis="y2", mode="markers+text", text=[m.milestone_id for m in lane],
+        textposition="middle right", textfont=dict(color=p.milestone, size=12), name=t("chart.milestones", lang),
+        marker=dict(symbol=["diamond" if m.done else "diamond-open" for m in lane], size=11, color=p.milestone),
+        customdata=[[m.title, m.status] for m in lane], cliponaxis=False,
+        hovertemplate="<b>%{text}</b> %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
+    for m in lane:
+        fig.add_shape(type="line", x0=m.on, x1=m.on, y0=0, y1=top + 0.03, xref="x", yref="paper", layer="below",
+                      line=dict(color=p.milestone, width=1, dash="solid" if m.done else "dot"))
+
+
+def per_slice_target(metric: Metric) -> bool:
+    """Whether the target applies to each department or system too (rates, averages, durations) or only to the
+    programme's total (sums such as hours saved, money, calls per day)."""
+    return metric.unit in (Unit.PERCENT, Unit.DAYS, Unit.SCORE) or (
+        metric.unit is Unit.HOURS and metric.good is Direction.DOWN)
+
+
+def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values: Sequence[float | None],
+                     rows: Sequence[int], lang: str, theme: str, clickable: bool) -> go.Figure:
+    """Horizontal bars, worst first at the top; ids ride in customdata for the drill.
+
+    When the target applies to each slice, bars grow from the target line, so the gap to it is what you see.
+    """
+    p = palette(theme)
+    names = [labels.value_label(dimension, i, lang) for i in ids]
+    fmt = [format_value(v, metric.unit, lang) for v in values]
+    against = metric.target if metric.target is not None and per_slice_target(metric) else None
+    if against is None:
+        colours, base, x = [p.series] * len(values), None, [v or 0 for v in values]
+    else:
+        colours = [p.muted if v is None else p.good if meets(v, against, metric.good) else p.bad for v in values]
+        base, x = against, [(v - against) if v is not None else 0 for v in values]
+    row_word = t("chart.rows", lang)
+    fig = go.Figure(go.Bar(
+        x=x, y=names, base=base, orientation="h", marker=dict(color=colours),
+        customdata=[[str(i), f, r] for i, f, r in zip(ids, fmt, rows)], text=fmt, textposition="outside",
+        cliponaxis=False, textfont=dict(color=p.text),
+        hovertemplate=f"%{{y}}: <b>%{{customdata[1]}}</b> · {row_word} %{{customdata[2]:,}}<extra></extra>"))
+    height = max(240, 44 * len(ids) + 76)
+    fig.update_layout(base_layout(theme, height=height, bargap=0.35, margin=dict(l=8, r=80, t=34, b=8)))
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=14, color=p.text), showgrid=False)
+    fig.update_xaxes(tickformat=TICKS.get(metric.unit, ""), showgrid=True, zeroline=False)
+    if against is not None:
+        fig.add_vline(x=against, line=dict(color=p.target, width=2, dash="dash"),
+                      annotation=dict(text=f"{t('chart.target', lang)} {format_value(against, metric.unit, lang)}",
+                                      font=dict(color=p.target), yanchor="bottom"))
+        low, high = _around(against, [v for v in values if v is not None], metric.unit)
+        fig.update_xaxes(range=[low, high], tickformat=_tick_format(metric.unit, high - low))
+    if clickable:
+        fig.update_layout(clickmode="event")
+    return fig
+
+
+def _around(target: float, values: Sequence[float], unit: Unit) -> tuple[float, float]:
+    """An axis centred on the target, wide enough for every value but never so narrow that a hair's difference
+    looks like a chasm (at least ±2 percentage points, or ±5% of the target)."""
+    spread = max((abs(v - target) for v in values), default=0.0)
+    floor = 0.02 if unit is Unit.PERCENT else (abs(target) * 0.05 or 1.0)
+    half = max(spread * 1.25, floor)
+    low, high = target - half, target + half
+    if unit is Unit.PERCENT:
+        low, high = max(low, 0.0), min(high, 1.0)
+    return low, high
+
+
+def _tick_format(unit: Unit, span: float) -> str:
+    """Percent ticks with as many decimals as the span needs to tell them apart."""
+    if unit is not Unit.PERCENT:
+        return TICKS.get(unit, "")
+    return ".0%" if span >= 0.05 else ".1%" if span >= 0.005 else ".2%"
+
+
+def trend_window(end: date, programme_start: date | None, baseline_start: date | None) -> date:
+    """Where a trend starts: the baseline period when known, and at least 12 months before the period end."""
+    year_before = add_months(end.replace(day=1), -12)
+    starts = [d for d in (baseline_start, programme_start) if d is not None]
+    return min([year_before, *starts])
+
+
+def good_direction(metric: Metric, delta: float) -> bool | None:
+    """Whether a change is good news for this metric (None for no change)."""
+    if delta == 0:
+        return None
+    return (delta > 0) == (metric.good is Direction.UP)

@@ -1,0 +1,107 @@
+"""Overview: the programme's three results, then a tile per KPI grouped by pillar; a tile opens its metric page."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import dash
+from dash import MATCH, Dash, Input, Output, State, dcc, html
+
+from dashboard import context
+from dashboard.components import kpi_tile, tile_placeholder, warning_block
+from dashboard.i18n import t
+from dashboard.pages._filters import FilterIds, filter_bar, register_filter_callback
+from dashboard.safe import guarded
+from dashboard.state import ViewState
+from metrics.model import Metric, Pillar
+from metrics.periods import Filters, add_months
+
+dash.register_page(__name__, path="/", name="Overview", title="Vantage", order=0, nav=True, label_key="nav.overview")
+
+RESULTS = ("data_accuracy", "hours_saved", "error_reduction")  # what leadership asked the programme to deliver
+SPARK_MONTHS = 12
+REFRESH_MS = 5 * 60 * 1000  # a screen left open asks again; the engine answers from cache until the data changes
+
+
+class ids:
+    VIEW = "overview-view"
+    FILTERS = FilterIds("overview")
+    SLOT = "overview-slot"  # pattern id {"type": SLOT, "key": metric key, "size": "hero" | "tile"}
+    REFRESH = "overview-refresh"
+
+
+def layout(**query: Any) -> html.Div:
+    """The page skeleton for the URL's view: filters, then a placeholder per tile that a callback fills."""
+    view, problems = ViewState.from_query(query)
+    lang = view.lang(context.default_language())
+    catalogue: dict[str, Metric] = context.engine().catalogue
+    results = [catalogue[k] for k in RESULTS if k in catalogue]
+    sections = []
+    for pillar in Pillar:
+        members = [m for m in catalogue.values() if m.pillar is pillar]
+        if members:
+            sections.append(html.Section([
+                html.H3(t(f"pillar.{pillar.value}", lang), className="pillar-title"),
+                html.Div([_slot(m, view, lang, hero=False) for m in members], className="tile-grid"),
+            ], className="pillar", style={"--tiles": len(members)}, **{"data-pillar": pillar.value}))
+    return html.Div([
+        dcc.Store(id=ids.VIEW, data=view.to_data()),
+        dcc.Interval(id=ids.REFRESH, interval=REFRESH_MS),
+        html.H1(t("overview.title", lang), className="visually-hidden"),
+        warning_block(problems, lang),
+        filter_bar(ids.FILTERS, view, lang, context.today()),
+        html.Section([html.H2(t("overview.results", lang), className="visually-hidden"),
+                      html.Div([_slot(m, view, lang, hero=True) for m in results], className="hero-strip")],
+                     className="results", **{"aria-label": t("overview.results", lang)}),
+        html.H2(t("overview.kpis", lang), className="visually-hidden"),
+        html.Div(sections, className="pillars"),
+    ], className="page-overview", lang="zh-CN" if lang == "zh" else "en")
+
+
+def _slot(metric: Metric, view: ViewState, lang: str, hero: bool) -> html.Div:
+    size = "hero" if hero else "tile"
+    return html.Div(tile_placeholder(metric, lang, size), id={"type": ids.SLOT, "key": metric.key, "size": size},
+                    className="tile-slot")
+
+
+def tile_for(key: str, view: ViewState, size: str) -> Any:
+    """The tile of one KPI for a view: its headline and monthly sparkline, or the error in its place."""
+    engine = context.engine()
+    lang = view.lang(context.default_language())
+    theme = view.theme_name()
+    metric = engine.metric(key)
+    href = view.shared().href(dash.get_relative_path(f"/metric/{key}"))
+    if view.department and "department" not in metric.dimensions:
+        return kpi_tile(metric, lang, theme, href, not_filterable=True, size=size)
+
+    def compute() -> Any:
+        filters = view.filters(context.today(), metric.dimensions)
+        answer = engine.headline(key, filters)
+        return kpi_tile(metric, lang, theme, href, answer=answer, sparkline=_spark(engine, key, filters), size=size)
+
+    return guarded(compute, lambda message: kpi_tile(metric, lang, theme, href, error=message, size=size), lang)
+
+
+def _spark(engine: Any, key: str, filters: Filters) -> list[float | None]:
+    """Monthly values of the year up to the period's end; a failing trend leaves the tile without a sparkline."""
+    last_month = (filters.end - timedelta(days=1)).replace(day=1)
+    window = filters.with_period(add_months(last_month, 1 - SPARK_MONTHS), add_months(last_month, 1))
+    try:
+        frame = engine.trend(key, window).data
+    except Exception:  # noqa: BLE001 - the headline already shows any error; the sparkline is decoration
+        return []
+    return list(frame["value"]) if frame.height else []
+
+
+def register_callbacks(app: Dash) -> None:
+    register_filter_callback(app, ids.FILTERS, ids.VIEW)
+
+    # One request per tile: tiles arrive as they are computed, and one failing KPI cannot hold up the others.
+    @app.callback(Output({"type": ids.SLOT, "key": MATCH, "size": MATCH}, "children"),
+                  Input({"type": ids.SLOT, "key": MATCH, "size": MATCH}, "id"), Input(ids.REFRESH, "n_intervals"),
+                  State(ids.VIEW, "data"))
+    def fill_tile(slot: dict, _tick: int | None, data: dict) -> Any:
+        view = ViewState.from_data(data)
+        lang = view.lang(context.default_language())
+        return guarded(lambda: tile_for(slot["key"], view, slot["size"]),
+                       lambda message: html.Div(message, className="error-block", role="alert"), lang)

@@ -1,0 +1,114 @@
+"""The frame around every page: navigation from the page registry, language and theme switches, copy-link."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import context
+from dashboard.i18n import t
+from dashboard.state import ViewState, from_search
+
+
+class ids:
+    BRAND = "shell-brand"
+    NAV = "shell-nav"
+    LANG_EN = "shell-lang-en"
+    LANG_ZH = "shell-lang-zh"
+    THEME = "shell-theme"
+    COPY = "shell-copy"
+    PREFS = "vantage-prefs"  # remembered language and theme (localStorage; read before start-up, see app.py)
+    THEME_SINK = "shell-theme-sink"
+
+
+def layout(language: str) -> html.Div:
+    """The app's layout: a navbar, the page container and the stores of the frame. Pure: no data."""
+    bar = dbc.Navbar(dbc.Container([
+        dcc.Link([html.Span("Vantage", className="brand-name"),
+                  html.Span(t("app.tagline", language), className="brand-tagline", id="shell-tagline")],
+                 href="/", id=ids.BRAND, className="navbar-brand d-flex align-items-baseline gap-2"),
+        html.Nav(id=ids.NAV, className="navbar-nav me-auto", **{"aria-label": t("nav.main", language)}),
+        html.Div([
+            html.Div([
+                dbc.Button("EN", id=ids.LANG_EN, size="sm", color="secondary", outline=True),
+                dbc.Button("中文", id=ids.LANG_ZH, size="sm", color="secondary", outline=True),
+            ], className="btn-group lang-switch", role="group", **{"aria-label": t("lang.switch", language)}),
+            dbc.Button(html.I(className="bi bi-moon-stars", **{"aria-hidden": "true"}), id=ids.THEME, size="sm",
+                       color="secondary", outline=True, className="theme-switch", title=t("theme.switch", language)),
+            html.Div(dcc.Clipboard(id=ids.COPY, title=t("link.copy", language), className="copy-link"),
+                     className="btn btn-sm btn-outline-secondary copy-link-wrap"),
+        ], className="d-flex align-items-center gap-2"),
+    ], fluid=True), className="vantage-navbar border-bottom", color=None)
+    return html.Div([
+        bar,
+        html.Main(dash.page_container, className="vantage-main container-fluid"),
+        dcc.Store(id=ids.PREFS, storage_type="local"),
+        dcc.Store(id=ids.THEME_SINK),
+    ], className="vantage-app")
+
+
+def nav_links(pathname: str, view: ViewState, lang: str) -> list[Any]:
+    """A link per page that asks to be in the navigation, keeping the filters, language and theme."""
+    links = []
+    for page in dash.page_registry.values():
+        if not page.get("nav"):
+            continue
+        active = pathname == page["relative_path"]
+        links.append(dcc.Link(t(page["label_key"], lang), href=view.shared().href(page["relative_path"]),
+                              className="nav-link" + (" active" if active else "")))
+    return links
+
+
+def register_callbacks(app: Dash) -> None:
+    """The frame's callbacks, on this app (not on Dash's global list, so several apps can live in one process)."""
+
+    @app.callback(Output(ids.NAV, "children"), Output(ids.LANG_EN, "active"), Output(ids.LANG_ZH, "active"),
+                  Output(ids.THEME, "children"), Output(ids.THEME, "title"), Output(ids.COPY, "title"),
+                  Output("shell-tagline", "children"), Output(ids.BRAND, "href"),
+                  Input(context.LOCATION, "pathname"), Input(context.LOCATION, "search"))
+    def render_frame(pathname: str | None, search: str | None) -> tuple:
+        view = from_search(search)
+        lang = view.lang(context.default_language())
+        dark = view.theme_name() == "dark"
+        icon = html.I(className="bi bi-sun" if dark else "bi bi-moon-stars", **{"aria-hidden": "true"})
+        return (nav_links(pathname or "/", view, lang), lang == "en", lang == "zh", icon,
+                t("theme.light" if dark else "theme.dark", lang), t("link.copy", lang), t("app.tagline", lang),
+                view.shared().href(dash.get_relative_path("/")))
+
+    @app.callback(Output(context.LOCATION, "href", allow_duplicate=True), Output(ids.PREFS, "data"),
+                  Input(ids.LANG_EN, "n_clicks"), Input(ids.LANG_ZH, "n_clicks"), Input(ids.THEME, "n_clicks"),
+                  State(context.LOCATION, "pathname"), State(context.LOCATION, "search"), State(ids.PREFS, "data"),
+                  prevent_initial_call=True)
+    def switch(_en: int | None, _zh: int | None, _theme: int | None, pathname: str | None, search: str | None,
+               prefs: dict | None) -> tuple:
+        view = from_search(search)
+        prefs = dict(prefs or {})
+        if ctx.triggered_id == ids.THEME:
+            theme = "light" if view.theme_name() == "dark" else "dark"
+            new, prefs["theme"] = replace(view, theme=theme), theme
+        else:
+            lang = "zh" if ctx.triggered_id == ids.LANG_ZH else "en"
+            if lang == view.lang(context.default_language()):
+                return no_update, no_update
+            new, prefs["lang"] = replace(view, language=lang), lang
+        return new.href(pathname or "/"), prefs
+
+    # The theme lives on <html data-bs-theme>, which no Dash component owns: set it in the browser.
+    app.clientside_callback(
+        """function(search) {
+            const q = new URLSearchParams(search || "");
+            const theme = q.get("theme") === "dark" ? "dark" : (q.get("theme") === "light" ? "light" : null);
+            const root = document.documentElement;
+            root.setAttribute("data-bs-theme", theme || root.dataset.vantageDefaultTheme || "light");
+            const lang = q.get("lang") || root.dataset.vantageDefaultLang || "en";
+            root.setAttribute("lang", lang === "zh" ? "zh-CN" : "en");
+            return root.getAttribute("data-bs-theme");
+        }""",
+        Output(ids.THEME_SINK, "data"), Input(context.LOCATION, "search"))
+
+    app.clientside_callback(
+        "function(n) { return window.location.href; }",
+        Output(ids.COPY, "content"), Input(ids.COPY, "n_clicks"), prevent_initial_call=True)
