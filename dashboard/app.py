@@ -9,6 +9,7 @@ from typing import Any
 import dash
 
 from dashboard import context, shell
+from dashboard.access import guard, login
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -73,6 +74,8 @@ def create_app(engine: Any, config: Any) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     context.install(app.server, engine, config)
+    guard.install(app.server, config)
+    login.register(app.server)
     app.layout = shell.layout(config.language)
     shell.register_callbacks(app)
     # Page modules keep their callbacks in register_callbacks(app) rather than on Dash's process-wide list,

@@ -19,8 +19,41 @@ def install(server: flask.Flask, engine: Any, config: Any) -> None:
 
 
 def engine() -> Any:
-    """The metrics engine of the app handling the current request."""
-    return flask.current_app.config[ENGINE_KEY]
+    """The metrics engine of the app handling the current request, narrowed to the viewer's scope.
+
+    Every callback asks for numbers through this, so department scoping is enforced on the server for any
+    request, hand-made ones included.
+    """
+    from metrics.scope import ScopedEngine
+
+    found = viewer()
+    base = flask.current_app.config[ENGINE_KEY]
+    return ScopedEngine(base, found.scope) if found is not None else base
+
+
+def viewer() -> Any:
+    """The person or device behind this request (None when access control is not installed, as in unit tests)."""
+    from dashboard.access.guard import current_viewer
+
+    return current_viewer()
+
+
+def require_page(path: str) -> None:
+    """Refuse (AccessDenied) when the viewer's role may not open this page."""
+    from config.errors import AccessDenied
+
+    found = viewer()
+    if found is not None and not found.may_open(path):
+        raise AccessDenied(f"this page is not part of the {found.role.value} role", path,
+                           "ask an administrator for a role that includes it")
+
+
+def audit(action: str, what: str = "", filters: Any = None) -> None:
+    """Record who saw or exported which numbers (a no-op when access control is not installed)."""
+    if flask.current_app.config.get("VANTAGE_AUDIT") is not None:
+        from dashboard.access.guard import record
+
+        record(action, what, filters)
 
 
 def config() -> Any:

@@ -135,6 +135,14 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def register(strings: dict[str, tuple[str, str]]) -> None:
+    """Add a page's own (en, zh) strings; a key may be declared once only, so pages cannot clash."""
+    clash = set(strings) & set(STRINGS)
+    if clash and any(STRINGS[k] != strings[k] for k in clash):
+        raise ValueError(f"i18n keys declared twice: {', '.join(sorted(clash))}")
+    STRINGS.update(strings)
+
+
 def language(value: str | None, default: str = "en") -> str:
     """A supported language code: the value when it is one, else the default."""
     return value if value in LANGUAGES else (default if default in LANGUAGES else "en")

@@ -267,7 +267,7 @@ def test_a_failing_source_shows_in_its_tile_while_the_others_render(
     (flaky / "uptime.csv").write_text("day,department,up\n" + "".join(
         f"{day},it,{0 if n % 10 == 0 else 1}\n" for n, day in enumerate(days)))
     config_file = tmp_path / "vantage.toml"
-    config_file.write_text('[vantage]\nplan_source = "demo"\nmetric_modules = ["vantage_test_uptime"]\n\n'
+    config_file.write_text('[vantage]\nplan_source = "demo"\nlogin_required = false\nmetric_modules = ["vantage_test_uptime"]\n\n'
                            + demo_sources() + textwrap.dedent(f"""
         [sources.broken]
         kind = "files"

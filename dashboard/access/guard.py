@@ -11,6 +11,7 @@ import flask
 
 from dashboard.access.audit import AuditTrail
 from dashboard.access.roles import Role, Viewer
+from dashboard.access.tokens import TokenStore
 from dashboard.access.users import UserStore
 
 SECRET_ENV = "VANTAGE_SECRET_KEY"
@@ -28,13 +29,18 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 ANONYMOUS = Viewer("anonymous", Role.ADMIN)  # when login is switched off (the demo), everyone sees everything
+# What a wall screen's device session may reach besides its own /wall/<playlist> page: the app shell and the
+# callbacks whose outputs are all wall components (ids starting "wall") or Dash's page router.
+DEVICE_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
+DEVICE_OUTPUT_PREFIXES = ("wall", "_pages_content", "_pages_store", "_pages_dummy")
 
 
 def install(server: flask.Flask, config: Any) -> None:
     """Put the user store, audit trail and the gate on the Flask server."""
     users = UserStore(config.data_path / "users.sqlite")
     audit = AuditTrail(config.data_path / "audit.sqlite")
-    server.config.update(VANTAGE_USERS=users, VANTAGE_AUDIT=audit, VANTAGE_LOGIN=bool(config.login_required),
+    tokens = TokenStore(config.data_path / "tokens.sqlite")
+    server.config.update(VANTAGE_USERS=users, VANTAGE_AUDIT=audit, VANTAGE_TOKENS=tokens, VANTAGE_LOGIN=bool(config.login_required),
                          VANTAGE_PROXY_HEADER=config.trusted_user_header,
                          SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          SESSION_COOKIE_SECURE=str(config.public_url).startswith("https://"),
@@ -66,9 +72,17 @@ def record(action: str, what: str = "", filters: Any = None) -> None:
                          flask.request.remote_addr or "" if flask.has_request_context() else "")
 
 
+def current_playlist() -> str | None:
+    """The playlist of a wall screen's device session (None for people)."""
+    return flask.g.get("vantage_playlist") if flask.has_request_context() else None
+
+
 def _gate() -> flask.Response | None:
     cfg = flask.current_app.config
     path = flask.request.path
+    device = _device_session(cfg["VANTAGE_TOKENS"], cfg["VANTAGE_AUDIT"])
+    if device is not None:
+        return _device_gate(device, path)
     if not cfg["VANTAGE_LOGIN"]:
         flask.g.vantage_viewer = ANONYMOUS
         return None
@@ -77,21 +91,56 @@ def _gate() -> flask.Response | None:
     if path.startswith(PUBLIC_PREFIXES):
         return None
     if viewer is None:
-        if path.startswith("/_dash-") or path.startswith("/_reload") or flask.request.method != "GET":
-            return flask.Response('{"error": "login required"}', status=401, mimetype="application/json")
-        return flask.redirect("/login?next=" + quote(flask.request.full_path.rstrip("?"), safe=""))
+        return _refuse(path, "login required")
+    if viewer.role is Role.DEVICE:
+        return _refuse(path, "not a person's session")
     return None
 
 
-def _session_viewer(users: UserStore, proxy_header: str) -> Viewer | None:
-    if proxy_header and flask.request.headers.get(proxy_header):
-        return users.viewer(flask.request.headers[proxy_header])
-    name = flask.session.get("user")
-    if not name:
+def _refuse(path: str, reason: str, status: int = 401) -> flask.Response:
+    if path.startswith("/_") or flask.request.method != "GET":
+        return flask.Response(f'{{"error": "{reason}"}}', status=status, mimetype="application/json")
+    if status == 403:
+        return flask.Response(reason, status=403, mimetype="text/plain")
+    return flask.redirect("/login?next=" + quote(flask.request.full_path.rstrip("?"), safe=""))
+
+
+def _device_session(tokens: TokenStore, audit: AuditTrail) -> tuple[Viewer, str] | None:
+    """A wall screen: its token arrives once in the URL, then lives in the session; checked on every request,
+    so a revoked token stops working at the screen's next refresh."""
+    offered = flask.request.args.get("token") if flask.request.path.startswith("/wall/") else None
+    token = offered or flask.session.get("device_token")
+    if not token:
         return None
-    if flask.session.get("device"):
-        return flask.g.get("vantage_device")  # wall-screen tokens are checked by their own route
-    return users.viewer(name)
+    found = tokens.device(token)
+    if found is None:
+        flask.session.clear()
+        if offered:
+            audit.record("unknown device", "denied", "invalid or revoked wall token",
+                         address=flask.request.remote_addr or "")
+        return None
+    if offered:
+        flask.session.clear()
+        flask.session["device_token"] = token
+        flask.session.permanent = True
+        audit.record(found[0].name, "token_use", found[1], address=flask.request.remote_addr or "")
+    flask.g.vantage_viewer, flask.g.vantage_playlist = found
+    return found
+
+
+def _device_gate(device: tuple[Viewer, str], path: str) -> flask.Response | None:
+    _, playlist = device
+    if path.startswith(PUBLIC_PREFIXES) or path in DEVICE_PATHS or path == f"/wall/{playlist}":
+        return None
+    if path == "/_dash-update-component" and flask.request.method == "POST":
+        body = flask.request.get_json(silent=True) or {}
+        outputs = body.get("outputs")
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        ids = [o.get("id") if isinstance(o, dict) else None for o in outputs]
+        names = [i.get("type", "") if isinstance(i, dict) else str(i or "") for i in ids]
+        if names and all(n.startswith(DEVICE_OUTPUT_PREFIXES) for n in names):
+            return None
+    return _refuse(path, "a wall screen's token opens its playlist and nothing else", 403)
 
 
 def _headers(response: flask.Response) -> flask.Response:
