@@ -143,6 +143,14 @@ def _device_gate(device: tuple[Viewer, str], path: str) -> flask.Response | None
     return _refuse(path, "a wall screen's token opens its playlist and nothing else", 403)
 
 
+def _session_viewer(users: UserStore, proxy_header: str) -> Viewer | None:
+    """A person's viewer, re-read on every request so a disabled user loses access at once."""
+    if proxy_header and flask.request.headers.get(proxy_header):
+        return users.viewer(flask.request.headers[proxy_header])
+    name = flask.session.get("user")
+    return users.viewer(name) if name else None
+
+
 def _headers(response: flask.Response) -> flask.Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)

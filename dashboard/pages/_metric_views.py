@@ -57,6 +57,7 @@ def graph_config(key: str | None, what: str) -> dict:
 
 def summary(r: Request) -> tuple[Any, str]:
     answer = r.engine.headline(r.metric.key, r.scope.filters)
+    context.audit("view", r.metric.key, r.scope.filters.params())
     tile = kpi_tile(r.metric, r.lang, r.theme, None, answer=answer, size="summary")
     return tile, projection_text(r.metric, answer.data, r.lang)
 
@@ -141,6 +142,7 @@ def export(r: Request, what: str) -> dict:
             return no_update
         frame = labelled(engine.breakdown(key, s.filters, dimension).data, dimension, r.lang)
         name = f"vantage-{key}-by-{dimension}-{stamp}.csv"
+    context.audit("export", name, s.filters.params())
     return dcc.send_string(csv_text(frame), name)
 
 

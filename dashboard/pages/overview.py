@@ -64,7 +64,7 @@ def _slot(metric: Metric, view: ViewState, lang: str, hero: bool) -> html.Div:
                     className="tile-slot")
 
 
-def tile_for(key: str, view: ViewState, size: str) -> Any:
+def tile_for(key: str, view: ViewState, size: str, record: bool = True) -> Any:
     """The tile of one KPI for a view: its headline and monthly sparkline, or the error in its place."""
     engine = context.engine()
     lang = view.lang(context.default_language())
@@ -76,6 +76,8 @@ def tile_for(key: str, view: ViewState, size: str) -> Any:
 
     def compute() -> Any:
         filters = view.filters(context.today(), metric.dimensions)
+        if record and size != "hero":  # once per KPI shown, not per results-strip repeat or timed refresh
+            context.audit("view", key, filters.params())
         answer = engine.headline(key, filters)
         return kpi_tile(metric, lang, theme, href, answer=answer, sparkline=_spark(engine, key, filters), size=size)
 
@@ -103,5 +105,5 @@ def register_callbacks(app: Dash) -> None:
     def fill_tile(slot: dict, _tick: int | None, data: dict) -> Any:
         view = ViewState.from_data(data)
         lang = view.lang(context.default_language())
-        return guarded(lambda: tile_for(slot["key"], view, slot["size"]),
+        return guarded(lambda: tile_for(slot["key"], view, slot["size"], record=not _tick),
                        lambda message: html.Div(message, className="error-block", role="alert"), lang)
