@@ -125,3 +125,9 @@ def test_cache_folder_deleted_while_running_is_recreated(tmp_path: Path, data_di
     value = rt.engine.headline("satisfaction", OCTOBER).data.value
     shutil.rmtree(tmp_path / "data" / "cache")
     assert rt.engine.headline("satisfaction", OCTOBER).data.value == value
+    # Large answers (record pages) live in files beside the cache's database: they must survive it too.
+    page = rt.engine.detail("data_accuracy", OCTOBER, page_size=500).data
+    shutil.rmtree(tmp_path / "data" / "cache")
+    assert rt.engine.detail("data_accuracy", OCTOBER, page_size=500).data.rows.equals(page.rows)
+    assert rt.engine.detail("data_accuracy", OCTOBER, page_size=400).data.total == page.total
+    assert (tmp_path / "data" / "cache").is_dir()
