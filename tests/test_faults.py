@@ -45,9 +45,9 @@ def gunicorn(tmp_path: Path, data_dir: Path) -> Iterator[tuple[str, subprocess.P
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            if requests.get(base + "/login", timeout=2).status_code == 200:
+            if requests.get(base + "/login", timeout=5).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still starting
             time.sleep(0.2)
     else:
         master.kill()
