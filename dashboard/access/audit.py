@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
+
+from dashboard.access.store import SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -26,19 +26,10 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 ACTIONS = ("login", "login_failed", "logout", "view", "export", "snapshot_send", "token_use", "denied")
 
 
-class AuditTrail:
+class AuditTrail(SqliteStore):
     """Append and read audit entries (SQLite, WAL: safe across worker processes)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.executescript(SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
-        con.execute("PRAGMA journal_mode=WAL")
-        return con
+    SCHEMA = SCHEMA
 
     def record(self, user: str, action: str, what: str = "", filters: Any = None, address: str = "") -> None:
         """Append one entry; filters are stored as JSON."""

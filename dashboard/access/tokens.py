@@ -5,10 +5,10 @@ import hashlib
 import secrets
 import sqlite3
 from datetime import datetime, timezone
-from pathlib import Path
 
 from config.errors import UsageError
 from dashboard.access.roles import Role, Viewer
+from dashboard.access.store import SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
@@ -26,19 +26,10 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class TokenStore:
+class TokenStore(SqliteStore):
     """Device tokens in SQLite beside the data."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.executescript(SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
-        con.execute("PRAGMA journal_mode=WAL")
-        return con
+    SCHEMA = SCHEMA
 
     def create(self, name: str, playlist: str) -> str:
         """A new token for a screen; the token itself is returned once and never stored."""

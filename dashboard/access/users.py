@@ -6,10 +6,10 @@ import hmac
 import secrets
 import sqlite3
 import time
-from pathlib import Path
 
 from config.errors import UsageError
 from dashboard.access.roles import Role, Viewer
+from dashboard.access.store import SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -47,19 +47,10 @@ class LoginRefused(Exception):
     """Why a login failed, in words safe to show (never whether the user exists)."""
 
 
-class UserStore:
+class UserStore(SqliteStore):
     """Users in SQLite beside the data; shared by every worker."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.executescript(SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
-        con.execute("PRAGMA journal_mode=WAL")
-        return con
+    SCHEMA = SCHEMA
 
     def add(self, name: str, password: str, role: str, department: str | None = None) -> None:
         try:
