@@ -41,7 +41,7 @@ def layout(language: str) -> html.Div:
             html.Div(dcc.Clipboard(id=ids.COPY, title=t("link.copy", language), className="copy-link"),
                      className="btn btn-sm btn-outline-secondary copy-link-wrap"),
         ], className="d-flex align-items-center gap-2"),
-    ], fluid=True), className="vantage-navbar border-bottom", color=None)
+    ], fluid=True), className="vantage-navbar border-bottom", color=None, dark=False)
     return html.Div([
         bar,
         html.Main(dash.page_container, className="vantage-main container-fluid"),
@@ -53,9 +53,12 @@ def layout(language: str) -> html.Div:
 def nav_links(pathname: str, view: ViewState, lang: str) -> list[Any]:
     """A link per page that asks to be in the navigation, keeping the filters, language and theme."""
     links = []
+    viewer = context.viewer()
     for page in dash.page_registry.values():
         if not page.get("nav"):
             continue
+        if viewer is not None and not viewer.may_open(page["relative_path"]):
+            continue  # a page the viewer's role cannot open is not offered (the server refuses it anyway)
         active = pathname == page["relative_path"]
         links.append(dcc.Link(t(page["label_key"], lang), href=view.shared().href(page["relative_path"]),
                               className="nav-link" + (" active" if active else "")))
