@@ -3,6 +3,8 @@
     python app.py                      serve the dashboard (on the embedded demo without --config)
     python app.py metrics              list the metric catalogue
     python app.py query METRIC ...     print the numbers the dashboard shows
+    python app.py maturity [--at D]    print the maturity scores of every assessment (or at a date)
+    python app.py league [--period P]  print the department league table
     python app.py check                validate config, sources and catalogue
     python app.py cache warm|clear     fill or empty the result cache
     python app.py demo --records N     build a (larger) demo database
@@ -58,9 +60,12 @@ def _progress_bar(table: str, done: int, total: int) -> None:
 
 
 def wire(config: Config, strict: bool = True) -> Runtime:
-    """Connectors, catalogue (validated) and engine for a config. CatalogueError when the catalogue is wrong."""
+    """Connectors, catalogue (validated, maturity rules too) and engine for a config; notes each definition's version.
+
+    CatalogueError when the catalogue is wrong.
+    """
     from connectors.sources import build_connectors
-    from metrics import registry
+    from metrics import history, maturity, registry
     from metrics.cache import ResultCache
     from metrics.engine import Engine
     from metrics.validate import validate
@@ -71,10 +76,12 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     catalogue = registry.load_modules(modules, beside_config)
     connectors = build_connectors(config)
     problems, failures = validate(catalogue, connectors, registry.duplicate_problems())
+    problems += maturity.rule_problems(catalogue) if config.default_metrics else []  # its rules read the pack
     if problems and strict:
         raise CatalogueError(problems)
     cache = ResultCache(config.data_path / "cache")
     engine = Engine(catalogue, connectors, config, cache, now=lambda: datetime.combine(config.today(), datetime.now().time()))
+    history.record(config.data_path / history.FILE_NAME, catalogue, engine.now())
     return Runtime(config, engine, catalogue, failures)
 
 
@@ -191,6 +198,60 @@ def cmd_query(rt: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_maturity(rt: Runtime, args: argparse.Namespace) -> int:
+    """Every dimension's score at every assessment, or at --at DATE (KPIs of the month before, latest questionnaire)."""
+    from metrics.assessment import assess_at, assessments
+
+    where = filters_from_args(rt, args).where
+    today = rt.config.today()
+    if args.at:
+        try:
+            at = date.fromisoformat(args.at)
+        except ValueError as exc:
+            raise UsageError(f"bad date: {exc}", "--at", "write the date as YYYY-MM-DD") from None
+        found = [assess_at(rt.engine, at, today, where)]
+    else:
+        found = assessments(rt.engine, today, where)
+    header = ["assessment", "assessed_on", "kpi_month", "dimension", "rule_level", "questionnaire", "score", "target"]
+    raw = [[a.assessment_id, a.assessed_on.isoformat(), a.kpi_month.isoformat()[:7], s.dimension.key, s.rule_level,
+            s.questionnaire, s.score, s.dimension.target] for a in found for s in a.scores]
+    shown = [[("" if c is None else f"{c:.2f}" if isinstance(c, float) else str(c)) for c in row] for row in raw]
+    _emit(header, raw, shown, args.format)
+    return _stale_exit("; ".join(a.stale for a in found if a.stale))
+
+
+def cmd_league(rt: Runtime, args: argparse.Namespace) -> int:
+    """The league table: rank, department, score and every KPI with a department dimension."""
+    from metrics.format import format_value
+    from metrics.league import league
+    from metrics.model import Unit
+
+    table = league(rt.engine, filters_from_args(rt, args))
+    lang = rt.config.language
+    units = {k: rt.engine.metric(k).unit for k in table.metrics}
+    header = ["rank", "department", "on_target", "judged", "score", "previous_rank", "rank_change", *table.metrics]
+    raw, shown = [], []
+    for r in table.rows:
+        head = [r.rank, r.department, r.on_target, r.judged, r.score, r.previous_rank, r.rank_change]
+        values = [r.cells[k].value for k in table.metrics]
+        raw.append(head + values)
+        shown.append(["" if c is None else str(c) for c in head[:4]]
+                     + [format_value(r.score, Unit.PERCENT, lang) if r.score is not None else ""]
+                     + ["" if head[5] is None else str(head[5]),
+                        "" if head[6] is None else f"{head[6]:+d}" if head[6] else "0"]
+                     + [format_value(v, units[k], lang) for k, v in zip(table.metrics, values)])
+    _emit(header, raw, shown, args.format)
+    return _stale_exit(table.stale)
+
+
+def _stale_exit(reason: str) -> int:
+    """0, or 1 with a warning when some number is the last good one because a source failed."""
+    if not reason:
+        return 0
+    print(f"warning: {reason}; the numbers include last good values", file=sys.stderr)
+    return 1
+
+
 def _emit(header: list[str], raw: list[list[Any]], shown: list[list[str]], fmt: str) -> None:
     if fmt == "json":
         print(json.dumps([dict(zip(header, row)) for row in raw], ensure_ascii=False, indent=1))
@@ -281,6 +342,17 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--to", dest="date_to", help="last day YYYY-MM-DD (inclusive)")
     q.add_argument("--where", action="append", metavar="DIM=VALUE", help="filter; repeatable")
     q.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    mat = sub.add_parser("maturity", help="print the maturity scores of every assessment, or at a date")
+    mat.add_argument("--at", help="the scores as they stood on this date (YYYY-MM-DD)")
+    mat.add_argument("--where", action="append", metavar="department=D", help="one department's maturity")
+    mat.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    mat.set_defaults(period="month", date_from=None, date_to=None)
+    lg = sub.add_parser("league", help="print the department league table")
+    lg.add_argument("--period", default="month", help="month (last complete), quarter, ytd, last_90d")
+    lg.add_argument("--from", dest="date_from", help="first day YYYY-MM-DD")
+    lg.add_argument("--to", dest="date_to", help="last day YYYY-MM-DD (inclusive)")
+    lg.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    lg.set_defaults(where=None)
     sub.add_parser("check", help="validate config, sources and catalogue")
     c = sub.add_parser("cache", help="warm or clear the result cache")
     c.add_argument("action", choices=["warm", "clear"])
@@ -402,7 +474,7 @@ def cmd_audit(config: Config, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"serve": cmd_serve, "metrics": cmd_metrics, "query": cmd_query, "check": cmd_check, "cache": cmd_cache,
-            "snapshot": cmd_snapshot, "scheduler": cmd_scheduler}
+            "snapshot": cmd_snapshot, "scheduler": cmd_scheduler, "maturity": cmd_maturity, "league": cmd_league}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -73,14 +73,19 @@ def measure(records: int) -> dict:
     res["load_s"], _ = timed(lambda: [mirror.sync(t) for t in TABLES])
     period = Filters(date(2026, 10, 1), date(2026, 11, 1))
 
+    from bench.reference import BASES, SUITE
+
+    keys = [k for k in rt.catalogue if k in SUITE or k in BASES]  # the metrics the reference computes too
+    res["suite_metrics"] = len(keys)
+
     def suite() -> None:
-        for key in rt.catalogue:
+        for key in keys:
             engine.headline(key, period)
 
     def fresh_cache() -> None:
         engine.cache = ResultCache(Path(tempfile.mkdtemp(dir=work)))
     def versions() -> None:
-        for key in rt.catalogue:
+        for key in keys:
             engine._versions(engine.metric(key))
     fresh_cache()
     res["versions_s"], _ = timed(versions)  # asking SQLite for each table's row count and newest row
@@ -167,7 +172,7 @@ def report(results: list[dict]) -> str:
 
     def row(name: str, fn, target: str) -> None:  # noqa: ANN001
         lines.append(f"| {name} | " + " | ".join(fn(r) for r in results) + f" | {target} |")
-    row("cold KPI suite (19 headlines), s", lambda r: f"{r['suite_cold_s']:.3f}", "")
+    row("cold KPI suite (headlines of the reference's metrics), s", lambda r: f"{r['suite_cold_s']:.3f}", "")
     row("DuckDB reference suite, s", lambda r: f"{r['suite_duckdb_s']:.3f}", "")
     row("cold suite ÷ DuckDB", lambda r: f"**{r['suite_cold_s'] / r['suite_duckdb_s']:.2f}**", "≤ 1.0")
     row("data version check of the 7 tables (once per TTL), s", lambda r: f"{r['versions_s']:.3f}", "")

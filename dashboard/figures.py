@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import plotly.graph_objects as go
 
 from dashboard import labels
-from dashboard.i18n import t
+from dashboard.i18n import register, t
 from dashboard.theme import base_layout, palette
 from metrics.format import format_value
 from metrics.model import Direction, Metric, Unit
@@ -19,6 +19,22 @@ from metrics.status import meets
 TICKS = {Unit.PERCENT: ".0%", Unit.HOURS: ",.0f", Unit.DAYS: ".1f", Unit.CNY: "~s", Unit.COUNT: ",.0f",
          Unit.PER_DAY: ",.0f", Unit.SCORE: ".1f"}
 DAYS_PER_MONTH = 30.44
+
+
+register({
+    "chart.definition_changed": ("Definition changed", "定义已变更"),
+    "chart.definition_note": ("{metric}: definition changed on {date} ({before} → {after}). Numbers reported before "
+                              "then were computed by the previous definition.",
+                              "{metric}：定义于 {date} 变更（{before} → {after}）。此前报告的数字按旧定义计算。"),
+})
+
+
+@dataclass(frozen=True)
+class DefinitionChange:
+    """A metric definition change to mark on a trend: when, and what a reader should know about it."""
+
+    on: date
+    note: str
 
 
 @dataclass(frozen=True)
@@ -66,8 +82,10 @@ def sparkline_svg(values: Sequence[float | None], theme: str, target: float | No
 def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float | None], lang: str, theme: str, *,
                  selected: tuple[date, date] | None = None, baseline: float | None = None,
                  target_date: date | None = None, months_to_target: float | None = None,
-                 milestones: Sequence[Milestone] = ()) -> go.Figure:
-    """The monthly trend with target, baseline, the selected period, milestones and the projection to target."""
+                 milestones: Sequence[Milestone] = (),
+                 definition_changes: Sequence[DefinitionChange] = ()) -> go.Figure:
+    """The monthly trend with target, baseline, the selected period, milestones, the projection to target and
+    where the metric's definition changed."""
     p = palette(theme)
     # The top margin holds plotly's toolbar, clear of the milestone lane.
     fig = go.Figure(layout=base_layout(theme, height=420, hovermode="closest", showlegend=False,
@@ -83,6 +101,8 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
     reach = _projection(fig, metric, last, values, selected, months_to_target, lang, p)
     if reach is not None:
         ends.append(reach)
+    changes = [c for c in definition_changes if c.on >= first]
+    ends += [c.on for c in changes]
     lane = [m for m in milestones if first <= m.on <= max(ends)]
     top = 0.82 if lane else 1.0  # the plot's top; above it, a lane for the milestones
     if selected:
@@ -103,6 +123,9 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
                            text=t("chart.target_date", lang), font=dict(color=p.target, size=12))
     if lane:
         _milestone_lane(fig, lane, top, lang, p)
+    if changes:
+        _definition_changes(fig, changes, top, [v for v in (*values, metric.target, baseline) if v is not None],
+                            lang, p)
     fig.update_xaxes(range=[first - timedelta(days=10), max(ends) + timedelta(days=20)],
                      tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
     shown = [v for v in (*values, metric.target, baseline) if v is not None]
@@ -139,6 +162,28 @@ def _milestone_lane(fig: go.Figure, lane: Sequence[Milestone], top: float, lang:
     for m in lane:
         fig.add_shape(type="line", x0=m.on, x1=m.on, y0=0, y1=top + 0.03, xref="x", yref="paper", layer="below",
                       line=dict(color=p.milestone, width=1, dash="solid" if m.done else "dot"))
+
+
+def _definition_changes(fig: go.Figure, changes: Sequence[DefinitionChange], top: float, shown: Sequence[float],
+                        lang: str, p: Any) -> None:
+    """A labelled vertical line where the definition changed, so a rule change does not pass for an improvement.
+
+    Changes within a month of each other share one label; each keeps its line and its note on hover.
+    """
+    label = t("chart.definition_changed", lang)
+    labelled: list[date] = []
+    for change in sorted(changes, key=lambda c: c.on):
+        fig.add_shape(type="line", x0=change.on, x1=change.on, y0=0, y1=top, xref="x", yref="paper",
+                      line=dict(color=p.bad, width=2, dash="longdash"))
+        if not labelled or (change.on - labelled[-1]).days > 31:
+            labelled.append(change.on)
+            fig.add_annotation(x=change.on, y=top, xref="x", yref="paper", xanchor="right", yanchor="top",
+                               showarrow=False, text=label, font=dict(color=p.bad, size=12), bgcolor=p.surface,
+                               borderpad=2)
+    fig.add_trace(go.Scatter(
+        x=[c.on for c in changes], y=[max(shown) if shown else 0] * len(changes), mode="markers", name=label,
+        marker=dict(symbol="x-thin-open", size=12, color=p.bad, line_width=2), customdata=[c.note for c in changes],
+        meta="definition-changed", hovertemplate="%{customdata}<extra></extra>"))
 
 
 def per_slice_target(metric: Metric) -> bool:

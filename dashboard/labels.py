@@ -65,6 +65,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "title_en": ("Title", "标题"), "planned_end": ("Planned end", "计划完成"), "actual_end": ("Actual end", "实际完成"),
     "status": ("Status", "状态"), "problem": ("What needs fixing", "待修正问题"), "period": ("Month", "月份"),
     "value": ("Value", "数值"), "rows": ("Rows", "行数"),
+    "response_id": ("Response", "答卷编号"), "responded_on": ("Answered", "答卷日期"), "comment": ("Comment", "意见"),
 }
 
 # Phrases the metric pack writes into the `problem` column.
@@ -75,6 +76,8 @@ PROBLEMS: dict[str, str] = {
     "point-to-point, not on the platform": "点对点接口，未接入平台", "missing code": "缺少编码",
     "missing tax_id": "缺少税号", "missing address": "缺少地址", "missing country": "缺少国家",
     "missing contact_email": "缺少联系邮箱",
+    "slow approvals": "审批慢", "duplicate data entry": "重复录入", "report errors": "报表错误",
+    "access requests": "权限申请", "training": "培训",
 }
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -16,6 +16,7 @@ DEFAULT_PACK = (
     "metrics.service",
     "metrics.compliance",
     "metrics.programme",
+    "metrics.feedback",
 )
 
 _catalogue: dict[str, Metric] = {}

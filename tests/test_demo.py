@@ -77,6 +77,14 @@ EXPECTED_COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
     "phase_scope": [("phase_id", "TEXT"), ("department_id", "TEXT")],
     "phase_targets": [("phase_id", "TEXT"), ("metric", "TEXT"), ("target", "REAL")],
+    "assessment_answers": [
+        ("answer_id", "INTEGER"), ("assessment_id", "TEXT"), ("assessed_on", "DATE"),
+        ("department", "TEXT"), ("dimension", "TEXT"), ("question", "TEXT"), ("score", "INTEGER"),
+    ],
+    "feedback_responses": [
+        ("response_id", "INTEGER"), ("responded_on", "DATE"), ("department", "TEXT"),
+        ("system", "TEXT"), ("satisfaction", "INTEGER"), ("comment", "TEXT"),
+    ],
 }
 
 FRESHNESS = {
@@ -87,6 +95,8 @@ FRESHNESS = {
     "api_calls": "day",
     "costs": "month",
     "milestones": "updated_at",
+    "assessment_answers": "assessed_on",
+    "feedback_responses": "responded_on",
 }
 
 METRIC_KEYS = {

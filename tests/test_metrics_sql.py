@@ -62,6 +62,11 @@ def change(base: Callable[..., Any], how: str, scale: float = 1) -> Callable[...
     return compute
 
 
+# A comment names a complaint when it speaks of one of the five known themes.
+COMPLAINT = "(" + " OR ".join(f"lower(comment) LIKE '%{word}%'" for word in (
+    "approv", "sign-off", "signoff", "twice", "duplicate", "re-key", "rekey", "re-enter", "reenter", "report",
+    "figures", "totals", "access", "permission", "locked out", "password", "training", "trained", "how to use",
+    "tutorial")) + ")"
 HOURS_SAVED = sql_value("process_runs", f"SUM({SAVED_MIN}) / 60.0 / COUNT(DISTINCT substr(started_at, 1, 7))")
 ERROR_RATE = sql_value("process_runs", "AVG(had_error)")
 OPERATING_COST = sql_value("costs", "SUM(amount_cny) * 1.0 / COUNT(DISTINCT month)")
@@ -100,15 +105,20 @@ EXPECTED: dict[str, tuple[str, str, Callable[..., Any]]] = {
         "milestones", "AVG(status = 'done' AND actual_end <= planned_end)")),
     "schedule_variance_days": ("planned_end", "phase_id", sql_value(
         "milestones", "AVG(julianday(actual_end) - julianday(planned_end))", "status = 'done'")),
+    "feedback_satisfaction": ("responded_on", "department", sql_value(
+        "feedback_responses", "AVG(satisfaction)", "satisfaction IS NOT NULL")),
+    "complaint_share": ("responded_on", "system", sql_value(
+        "feedback_responses", f"AVG(coalesce({COMPLAINT}, 0))")),
 }
 
 
 TABLES = {"updated_at": "master_records", "started_at": "process_runs", "completed_on": "audit_cycles",
-          "opened_at": "service_requests", "day": "api_calls", "month": "costs", "planned_end": "milestones"}
+          "opened_at": "service_requests", "day": "api_calls", "month": "costs", "planned_end": "milestones",
+          "responded_on": "feedback_responses"}
 # Rows a metric is over, where that is not all rows of its table (a group without such rows has no value).
 GROUP_ROWS = {"code_standardization": "domain = 'material'", "resolution_hours_median": "resolved_at IS NOT NULL",
               "resolution_hours_p90": "resolved_at IS NOT NULL", "satisfaction": "satisfaction IS NOT NULL",
-              "schedule_variance_days": "status = 'done'"}
+              "schedule_variance_days": "status = 'done'", "feedback_satisfaction": "satisfaction IS NOT NULL"}
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ One module per concept:
 - ``integration``: interfaces and api_calls
 - ``finance``: costs
 - ``plan`` and ``schedule``: phases, workstreams, milestones, scope, targets and their dated rows
+- ``assessment``: assessment_answers, the maturity questionnaire at start, month 9 and month 17
+- ``feedback``: feedback_responses, the monthly user survey and its comments
 """
 
 from __future__ import annotations

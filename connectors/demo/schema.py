@@ -38,6 +38,10 @@ SCHEMA: tuple[tuple[str, str], ...] = (
      "updated_at TIMESTAMP"),
     ("phase_scope", "phase_id TEXT, department_id TEXT"),
     ("phase_targets", "phase_id TEXT, metric TEXT, target REAL"),
+    ("assessment_answers", "answer_id INTEGER PRIMARY KEY, assessment_id TEXT, assessed_on DATE, "
+     "department TEXT, dimension TEXT, question TEXT, score INTEGER"),
+    ("feedback_responses", "response_id INTEGER PRIMARY KEY, responded_on DATE, department TEXT, "
+     "system TEXT, satisfaction INTEGER, comment TEXT"),
 )
 # Freshness column of each table that has one; each gets an index.
 FRESHNESS: dict[str, str] = {
@@ -48,4 +52,6 @@ FRESHNESS: dict[str, str] = {
     "api_calls": "day",
     "costs": "month",
     "milestones": "updated_at",
+    "assessment_answers": "assessed_on",
+    "feedback_responses": "responded_on",
 }

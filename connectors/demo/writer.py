@@ -11,7 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
+from connectors.demo.assessment import _assessment_answers
 from connectors.demo.context import _Context
+from connectors.demo.feedback import _feedback_responses
 from connectors.demo.finance import _costs
 from connectors.demo.integration import _api_calls, _interfaces
 from connectors.demo.master import _master_chunk
@@ -130,6 +132,8 @@ def _write_all(con: sqlite3.Connection, ctx: _Context, report: ProgressFn) -> di
     put("interfaces", interfaces)
     put("api_calls", _api_calls(ctx, interfaces))
     put("costs", _costs(ctx))
+    put("assessment_answers", _assessment_answers(ctx))
+    put("feedback_responses", _feedback_responses(ctx))
     for table, column in FRESHNESS.items():
         con.execute(f"CREATE INDEX idx_{table}_{column} ON {table} ({column})")
     con.execute("COMMIT")

@@ -16,11 +16,12 @@ class Role(Enum):
 
 
 # Page path prefixes each role may open (the overview is "/").
+KPI_PAGES = ("/", "/metric/", "/assessment", "/league", "/feedback", "/wall/")
 PAGES: dict[Role, tuple[str, ...]] = {
-    Role.EXECUTIVE: ("/", "/metric/"),
-    Role.PMO: ("/", "/metric/", "/programme"),
-    Role.DEPARTMENT_LEAD: ("/", "/metric/"),
-    Role.ADMIN: ("/", "/metric/", "/programme", "/admin"),
+    Role.EXECUTIVE: KPI_PAGES,
+    Role.PMO: (*KPI_PAGES, "/programme"),
+    Role.DEPARTMENT_LEAD: KPI_PAGES,
+    Role.ADMIN: (*KPI_PAGES, "/programme", "/admin"),
     Role.DEVICE: ("/wall",),
 }
 

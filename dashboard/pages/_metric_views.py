@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import context, labels
 from dashboard.components import error_block, kpi_tile
-from dashboard.figures import breakdown_figure, trend_figure, trend_window
+from dashboard.figures import DefinitionChange, breakdown_figure, trend_figure, trend_window
 from dashboard.i18n import t
 from dashboard.pages import _drill as drill
 from dashboard.pages._metric_ids import ids
@@ -17,6 +17,7 @@ from dashboard.pages._metric_parts import (EXPORT_ROWS, csv_text, explain_panel,
                                            projection_text)
 from dashboard.safe import guarded
 from dashboard.state import ViewState
+from metrics import history
 from metrics.model import Grain, Metric
 
 HIDDEN = " d-none"
@@ -86,9 +87,20 @@ def trend(r: Request) -> Any:
     figure = trend_figure(metric, list(frame["period"]), list(frame["value"]), r.lang, r.theme,
                           selected=(filters.start, filters.end), baseline=h.baseline, target_date=h.target_date,
                           months_to_target=h.months_to_target,
-                          milestones=milestones_for(engine.milestones(), metric.key, r.lang))
+                          milestones=milestones_for(engine.milestones(), metric.key, r.lang),
+                          definition_changes=definition_changes(r))
     return dcc.Graph(id="metric-trend-graph", figure=figure, config=graph_config(metric.key, "trend"),
                      className="trend-graph")
+
+
+def definition_changes(r: Request) -> list[DefinitionChange]:
+    """Where this metric's definition, or that of a metric it is computed from, changed (from the history log)."""
+    catalogue = r.engine.catalogue
+    found = history.changes(context.config().data_path / history.FILE_NAME, history.lineage(r.metric.key, catalogue))
+    return [DefinitionChange(v.recorded_at.date(), t(
+        "chart.definition_note", r.lang, date=labels.date_label(v.recorded_at.date(), r.lang),
+        metric=catalogue[v.metric].title(r.lang) if v.metric in catalogue else v.metric,
+        before=(v.previous or "")[:8], after=v.version[:8])) for v in found]
 
 
 def drill_panel(r: Request, path: str) -> tuple:
