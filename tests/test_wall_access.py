@@ -1,0 +1,191 @@
+"""A wall screen's device link, with login on, as crafted HTTP requests: the token opens its own playlist and its
+wall callbacks, nothing else (no other page, no other playlist, no overview or metric callback), and a revoked
+token stops working at the next request."""
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any, Iterator
+
+import flask
+import pytest
+
+import app as vantage
+from config.settings import Config, load_config
+from dashboard.access.tokens import TokenStore
+from dashboard.app import create_app
+from dashboard.pages._wall_ids import card
+from metrics import registry
+from metrics.format import format_value
+from metrics.periods import Filters, resolve_period
+from tests.conftest import ROOT, TODAY
+
+PLAYLISTS = """
+[playlists.lobby]
+title = "Lobby results"
+seconds = 2
+slides = [
+    { page = "overview", period = "month" },
+    { page = "metric", metric = "data_accuracy", period = "month" },
+    { page = "programme" },
+]
+
+[playlists.hall]
+title = "Hall service desk"
+slides = [{ page = "metric", metric = "satisfaction" }]
+"""
+
+
+def wall_config(folder: Path, data_dir: Path, playlists: str = PLAYLISTS, login: bool = True) -> Config:
+    """A config of the demo's sources (reading the session's demo database) and these playlists, with its own
+    data folder for users, tokens, audit and cache; login on unless asked otherwise."""
+    kept, keep = [], False
+    for line in (ROOT / "config" / "demo.toml").read_text().splitlines():
+        if line.startswith("["):
+            keep = line.startswith("[sources.")
+        if keep:
+            kept.append(line.replace("{data_dir}", str(data_dir)))
+    vantage_section = '[vantage]\nplan_source = "demo"\n' + ("" if login else "login_required = false\n")
+    path = folder / "vantage.toml"
+    path.write_text(vantage_section + "\n" + "\n".join(kept) + "\n" + textwrap.dedent(playlists))
+    (folder / "data").mkdir(exist_ok=True)
+    return load_config(str(path), {"data_dir": str(folder / "data"), "today": TODAY}, environ={})
+
+
+@pytest.fixture(scope="module")
+def secured(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[flask.Flask, Any]]:
+    """The app behind a login, with its runtime (for the engine's own numbers)."""
+    registry.reset()
+    rt = vantage.wire(wall_config(tmp_path_factory.mktemp("wall-access"), data_dir))
+    yield create_app(rt.engine, rt.config).server, rt
+
+
+def tokens(server: flask.Flask) -> TokenStore:
+    return server.config["VANTAGE_TOKENS"]
+
+
+def wall_ask(pathname: str = "/wall/lobby", reason: str = "refresh") -> dict[str, Any]:
+    """The request wall.js makes for numbers."""
+    return {"output": "wall-data.data", "outputs": {"id": "wall-data", "property": "data"},
+            "inputs": [{"id": "wall-ask", "property": "data", "value": reason}], "changedPropIds": ["wall-ask.data"],
+            "state": [{"id": "_pages_location", "property": "pathname", "value": pathname}]}
+
+
+def router(pathname: str) -> dict[str, Any]:
+    """The request Dash's page router makes to render an address."""
+    return {"output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                       {"id": "_pages_location", "property": "search", "value": ""}],
+            "changedPropIds": ["_pages_location.pathname"]}
+
+
+OVERVIEW_TILE = {
+    "output": '{"key":["MATCH"],"size":["MATCH"],"type":"overview-slot"}.children',
+    "outputs": {"id": {"type": "overview-slot", "key": "data_accuracy", "size": "hero"}, "property": "children"},
+    "inputs": [{"id": {"type": "overview-slot", "key": "data_accuracy", "size": "hero"}, "property": "id",
+                "value": {"type": "overview-slot", "key": "data_accuracy", "size": "hero"}},
+               {"id": "overview-refresh", "property": "n_intervals", "value": 1}],
+    "state": [{"id": "overview-view", "property": "data", "value": {}}], "changedPropIds": []}
+METRIC_SUMMARY = {"output": "metric-summary.children", "outputs": {"id": "metric-summary", "property": "children"},
+                  "inputs": [{"id": "metric-view", "property": "data", "value": {}}], "changedPropIds": []}
+# A forged request that names a wall output beside an overview one: every output must be the wall's.
+MIXED = {**OVERVIEW_TILE, "outputs": [{"id": "wall-data", "property": "data"}, OVERVIEW_TILE["outputs"]]}
+
+
+def post(client: Any, body: dict[str, Any]) -> Any:
+    return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+
+
+def accuracy(rt: Any) -> str:
+    """Data accuracy of last month as the dashboard shows it."""
+    value = rt.engine.headline("data_accuracy", Filters(*resolve_period("month", rt.config.today()))).data.value
+    return format_value(value, rt.engine.metric("data_accuracy").unit, "en")
+
+
+def test_a_token_opens_its_playlist_and_its_wall_callbacks_answer(secured: tuple) -> None:
+    server, rt = secured
+    token = tokens(server).create("lobby-tv", "lobby")
+    client = server.test_client()
+    page = client.get(f"/wall/lobby?token={token}")
+    assert page.status_code == 200 and "_dash-config" in page.get_data(as_text=True)
+    assert client.get("/wall/lobby").status_code == 200  # the session carries the token from now on
+    for path in ("/_dash-layout", "/_dash-dependencies", "/_reload-hash", "/assets/wall.js"):
+        assert client.get(path).status_code == 200, path
+    answer = post(client, wall_ask(reason="load"))
+    assert answer.status_code == 200
+    props = answer.get_json()["response"]["wall-data"]["data"]["props"]
+    assert props[card(1, "data_accuracy", "value")]["children"] == accuracy(rt)
+    assert server.config["VANTAGE_AUDIT"].entries(user="device:lobby-tv")[-1]["what"] == "wall:lobby"
+    rendered = post(client, router("/wall/lobby"))
+    assert rendered.status_code == 200 and "wall-slide-2" in rendered.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/metric/data_accuracy", "/wall/hall", "/wall/hall/", "/programme"])
+def test_a_token_opens_no_other_page(secured: tuple, path: str) -> None:
+    server, _ = secured
+    client = server.test_client()
+    client.get(f"/wall/lobby?token={tokens(server).create(f'screen-{abs(hash(path))}', 'lobby')}")
+    response = client.get(path)
+    assert response.status_code in (403, 404), path
+    assert "wall-slide" not in response.get_data(as_text=True)
+
+
+def test_a_token_calls_no_overview_or_metric_callback_and_leaks_no_number(secured: tuple) -> None:
+    server, rt = secured
+    client = server.test_client()
+    client.get(f"/wall/lobby?token={tokens(server).create('corridor', 'lobby')}")
+    for body in (OVERVIEW_TILE, METRIC_SUMMARY, MIXED):
+        response = post(client, body)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 403, body["outputs"]
+        assert accuracy(rt) not in text and not any(c.isdigit() for c in text)
+
+
+def test_a_token_cannot_reach_another_playlist_by_naming_it(secured: tuple) -> None:
+    server, _ = secured
+    client = server.test_client()
+    client.get(f"/wall/lobby?token={tokens(server).create('atrium', 'lobby')}")
+    assert client.get("/wall/hall").status_code == 403
+    # The numbers follow the token's playlist, whatever address the browser claims to be at.
+    props = post(client, wall_ask("/wall/hall")).get_json()["response"]["wall-data"]["data"]["props"]
+    assert card(1, "data_accuracy", "value") in props and card(0, "satisfaction", "value") not in props
+    # And the page router, asked for the other playlist, renders a refusal rather than its slides.
+    text = post(client, router("/wall/hall")).get_data(as_text=True)
+    assert "opens the playlist" in text and "Hall service desk" not in text and "wall-slide-0" not in text
+
+
+def test_a_revoked_token_is_refused_at_the_next_request(secured: tuple) -> None:
+    server, rt = secured
+    store = tokens(server)
+    token = store.create("boardroom", "lobby")
+    client = server.test_client()
+    assert client.get(f"/wall/lobby?token={token}").status_code == 200
+    assert post(client, wall_ask()).status_code == 200
+    store.revoke("boardroom")
+    refused = post(client, wall_ask())
+    assert refused.status_code in (401, 403) and accuracy(rt) not in refused.get_data(as_text=True)
+    assert client.get("/wall/lobby").status_code == 302  # to the login page
+    again = server.test_client().get(f"/wall/lobby?token={token}")
+    assert again.status_code == 302 and "/login" in again.headers["Location"]
+    assert server.config["VANTAGE_AUDIT"].entries()[-1]["action"] == "denied"
+
+
+def test_without_a_token_or_a_login_the_wall_is_closed(secured: tuple) -> None:
+    server, _ = secured
+    client = server.test_client()
+    assert client.get("/wall/lobby").status_code == 302
+    assert client.get("/wall/lobby?token=not-a-token").status_code == 302
+    assert post(client, wall_ask()).status_code == 401
+
+
+def test_a_person_may_open_any_playlist(secured: tuple) -> None:
+    server, _ = secured
+    server.config["VANTAGE_USERS"].add("erin", "a long enough password", "executive")
+    client = server.test_client()
+    with client.session_transaction() as session:
+        session["user"] = "erin"
+    assert client.get("/wall/hall").status_code == 200
+    props = post(client, wall_ask("/wall/hall")).get_json()["response"]["wall-data"]["data"]["props"]
+    assert props[card(0, "satisfaction", "value")]["children"]
