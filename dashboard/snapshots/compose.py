@@ -68,6 +68,11 @@ def prepare(engine: Any, config: Config, spec: SnapshotSpec, occurrence: str, du
             ) -> Prepared:
     """Render an occurrence; `due` and `now` are aware. `preview` renders even what on_failure would hold."""
     began = time.perf_counter()
+    if spec.department:
+        from metrics.scope import Scope, ScopedEngine
+
+        engine = ScopedEngine(getattr(engine, "engine", engine),
+                              Scope(department=spec.department, label=f"snapshot {spec.name}"))
     due_wall = due.astimezone(spec.timezone).replace(tzinfo=None)
     numbers = collect(engine, spec, snapshot_today(config, due_wall))
     seconds = {"numbers": time.perf_counter() - began}

@@ -27,7 +27,7 @@ from dashboard.snapshots.cron import Cron, parse_cron
 from metrics.model import Metric
 
 KEYS = ("title", "schedule", "timezone", "recipients", "metrics", "charts", "period", "programme_status", "formats",
-        "on_failure", "subject")
+        "on_failure", "subject", "department")
 PERIODS = ("month", "quarter", "ytd", "last_90d")
 FORMATS = ("html", "text", "csv")
 ON_FAILURE = ("hold", "send_marked")
@@ -70,6 +70,7 @@ class SnapshotSpec:
     formats: tuple[str, ...]
     on_failure: str
     subjects: Mapping[str, str]
+    department: str | None = None  # rendered in that department's scope, as its lead sees the dashboard
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get("en") or self.name.replace("_", " ").capitalize()
@@ -108,7 +109,17 @@ def snapshot_spec(config: Config, name: str, catalogue: Mapping[str, Metric]) ->
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown time zone '{raw.get('timezone')}'", where("timezone"),
                           "give an IANA zone name such as \"Asia/Shanghai\" or \"Europe/London\"") from None
+    department = raw.get("department")
+    if department is not None:
+        if not isinstance(department, str) or not department.strip():
+            raise ConfigError("department must be a department id", where("department"), "write department = \"finance\"")
+        if raw.get("programme_status"):
+            raise ConfigError("the programme status is not part of a department's scope", where("programme_status"),
+                              "leave programme_status out of a department snapshot")
+        # A department's recipients get exactly their scope: only KPIs broken down by department, filtered to it.
+        catalogue = {k: m for k, m in catalogue.items() if "department" in m.dimensions}
     return SnapshotSpec(
+        department=department,
         name=name, titles=_words(raw.get("title", {}), where("title")), schedule=schedule, timezone=zone,
         recipients=_recipients(raw.get("recipients"), config.language, where("recipients")),
         metrics=_metrics(raw.get("metrics"), catalogue, where("metrics")),
