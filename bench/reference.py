@@ -5,8 +5,9 @@ from datetime import date
 
 import duckdb
 
-BAD = ("((code IS NOT NULL AND NOT (regexp_full_match(code, '[A-Z]{3}-[0-9]{6}') AND substr(code, 1, 3) = "
-       "upper(substr(domain, 1, 3)))) OR (tax_id IS NOT NULL AND NOT regexp_full_match(tax_id, '[0-9A-Z]{18}')) "
+BAD = ("((code IS NOT NULL AND NOT (regexp_full_match(code, '[A-Z]{3}-[0-9]{6}') AND substr(code, 1, 4) = "
+       "CASE domain WHEN 'material' THEN 'MAT-' WHEN 'customer' THEN 'CUS-' WHEN 'supplier' THEN 'SUP-' END)) "
+       "OR (tax_id IS NOT NULL AND NOT regexp_full_match(tax_id, '[0-9A-Z]{18}')) "
        "OR (contact_email IS NOT NULL AND NOT regexp_full_match(contact_email, '[a-z0-9._]+@[a-z0-9-]+\\.[a-z]{2,}'))"
        " OR (country IS NOT NULL AND country NOT IN ('CN','DE','US','JP','SG','FR','GB','CH')))")
 HOURS = "(epoch(resolved_at - opened_at) / 3600.0)"

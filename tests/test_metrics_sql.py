@@ -23,8 +23,8 @@ TREND = ("2026-01-01", "2026-11-01")
 PLAN_PERIOD = ("2025-06-01", "2026-11-01")  # milestones are few: judge them over the programme so far
 BASELINE = ("2025-03-01", "2025-06-01")  # the 3 months before the demo's programme start (2025-06-01)
 
-BAD_CODE = ("(code IS NOT NULL AND NOT (code REGEXP '^[A-Z]{3}-[0-9]{6}$' "
-            "AND substr(code, 1, 3) = upper(substr(domain, 1, 3))))")
+BAD_CODE = ("(code IS NOT NULL AND NOT (code REGEXP '^[A-Z]{3}-[0-9]{6}$' AND substr(code, 1, 4) = "
+            "CASE domain WHEN 'material' THEN 'MAT-' WHEN 'customer' THEN 'CUS-' WHEN 'supplier' THEN 'SUP-' END))")
 BAD_TAX = "(tax_id IS NOT NULL AND NOT tax_id REGEXP '^[0-9A-Z]{18}$')"
 BAD_EMAIL = "(contact_email IS NOT NULL AND NOT contact_email REGEXP '^[a-z0-9._]+@[a-z0-9-]+\\.[a-z]{2,}$')"
 BAD_COUNTRY = "(country IS NOT NULL AND country NOT IN ('CN','DE','US','JP','SG','FR','GB','CH'))"
