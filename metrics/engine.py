@@ -364,11 +364,22 @@ class Engine:
         baseline_period = self.baseline_period(metric)
         # The trend behind the status: the monthly values of the six months up to the period's end.
         trend_filters = filters.with_period(add_months(month_start(filters.end - timedelta(days=1)), -5), filters.end)
-        asks = [Ask(metric, filters), Ask(metric, filters.previous()), Ask(metric, trend_filters, (), Grain.MONTH)]
+        # A calendar month and the month before it are rows of that monthly trend (same rows, same expression):
+        # read them there instead of scanning the data twice more.
+        one_month = filters.start.day == 1 and filters.end == add_months(filters.start, 1)
+        asks = [Ask(metric, trend_filters, (), Grain.MONTH)]
+        if not one_month:
+            asks += [Ask(metric, filters), Ask(metric, filters.previous())]
         if baseline_period is not None and metric.kind is not MetricKind.CHANGE:
             asks.append(Ask(metric, filters.with_period(*baseline_period)))
-        now, before, trend, *base = self._tables(asks)
-        value, rows, previous = now["value"][0], int(now["rows"][0]), before["value"][0]
+        trend, *rest = self._tables(asks)
+        if one_month:
+            value, rows = _month_of(trend, filters.start)
+            previous, _ = _month_of(trend, add_months(filters.start, -1))
+        else:
+            now, before, *rest = rest
+            value, rows, previous = now["value"][0], int(now["rows"][0]), before["value"][0]
+        base = rest
         baseline = 0.0 if metric.kind is MetricKind.CHANGE else (base[0]["value"][0] if base else None)
         target_date = self.target_date(metric)
         monthly = [v for v in trend.sort("period")["value"] if v is not None]
@@ -398,3 +409,9 @@ class Engine:
             raise MetricError(f"cannot list the rows of {metric.key}: {str(exc).splitlines()[0]}",
                               f"metric {metric.key} in {metric.module}", "check the detail and problem columns") from None
         return DetailPage(rows, int(total), page, page_size)
+
+
+def _month_of(trend: pl.DataFrame, month: date) -> tuple[float | None, int]:
+    """(value, rows) of one month of a monthly trend; (None, 0) when the month had no rows."""
+    row = trend.filter(pl.col("period") == month)
+    return (row["value"][0], int(row["rows"][0])) if row.height else (None, 0)
