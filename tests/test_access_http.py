@@ -164,3 +164,9 @@ def test_audit_trail_of_a_scripted_session(server) -> None:  # noqa: ANN001
     views = [e for e in entries if e["action"] == "view"]
     assert any('"procurement"' in e["filters"] for e in views) and any('"finance"' in e["filters"] for e in views)
     assert any(e["action"] == "export" and e["what"].startswith("vantage-data_accuracy-by-department") for e in entries)
+
+
+def test_only_the_login_page_itself_is_public(server) -> None:  # noqa: ANN001
+    base, _, _ = server
+    for path in ("/login/", "/login/anything", "/login/../metric/data_accuracy", "/assetsx/"):
+        assert requests.get(base + path, allow_redirects=False).status_code in (302, 401, 404), path

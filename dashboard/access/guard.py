@@ -16,7 +16,8 @@ from dashboard.access.users import UserStore
 
 SECRET_ENV = "VANTAGE_SECRET_KEY"
 # What a browser may fetch before logging in: the login page itself and static files (no numbers in them).
-PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
+PUBLIC_PATHS = ("/login", "/_favicon.ico", "/favicon.ico")
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 # Dash's renderer needs its own inline bootstrap script and style attributes; plotly draws with inline styles.
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
@@ -32,7 +33,7 @@ ANONYMOUS = Viewer("anonymous", Role.ADMIN)  # when login is switched off (the d
 # What a wall screen's device session may reach besides its own /wall/<playlist> page: the app shell and the
 # callbacks whose outputs are all wall components (ids starting "wall") or Dash's page router.
 DEVICE_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
-DEVICE_OUTPUT_PREFIXES = ("wall", "_pages_content", "_pages_store", "_pages_dummy")
+DEVICE_OUTPUT_PREFIXES = ("wall", "shell-", "_pages_content", "_pages_store", "_pages_dummy")
 
 
 def install(server: flask.Flask, config: Any) -> None:
@@ -88,13 +89,25 @@ def _gate() -> flask.Response | None:
         return None
     viewer = _session_viewer(cfg["VANTAGE_USERS"], cfg["VANTAGE_PROXY_HEADER"])
     flask.g.vantage_viewer = viewer
-    if path.startswith(PUBLIC_PREFIXES):
+    if _public(path):
         return None
     if viewer is None:
         return _refuse(path, "login required")
     if viewer.role is Role.DEVICE:
         return _refuse(path, "not a person's session")
     return None
+
+
+def _public(path: str) -> bool:
+    """The login page and static files: exact paths, or under the static folders (never /login/anything)."""
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def _flat(outputs: Any) -> list:
+    """A callback's outputs as one flat list (pattern-matching outputs arrive as nested lists)."""
+    if isinstance(outputs, list):
+        return [o for item in outputs for o in _flat(item)]
+    return [outputs]
 
 
 def _refuse(path: str, reason: str, status: int = 401) -> flask.Response:
@@ -130,12 +143,11 @@ def _device_session(tokens: TokenStore, audit: AuditTrail) -> tuple[Viewer, str]
 
 def _device_gate(device: tuple[Viewer, str], path: str) -> flask.Response | None:
     _, playlist = device
-    if path.startswith(PUBLIC_PREFIXES) or path in DEVICE_PATHS or path == f"/wall/{playlist}":
+    if _public(path) or path in DEVICE_PATHS or path == f"/wall/{playlist}":
         return None
     if path == "/_dash-update-component" and flask.request.method == "POST":
         body = flask.request.get_json(silent=True) or {}
-        outputs = body.get("outputs")
-        outputs = outputs if isinstance(outputs, list) else [outputs]
+        outputs = _flat(body.get("outputs"))
         ids = [o.get("id") if isinstance(o, dict) else None for o in outputs]
         names = [i.get("type", "") if isinstance(i, dict) else str(i or "") for i in ids]
         if names and all(n.startswith(DEVICE_OUTPUT_PREFIXES) for n in names):
