@@ -262,6 +262,9 @@ def _emit(header: list[str], raw: list[list[Any]], shown: list[list[str]], fmt: 
 
 
 def cmd_check(rt: Runtime, args: argparse.Namespace) -> int:
+    from dashboard.pages._wall_playlists import load_playlists
+
+    load_playlists(rt.config, rt.catalogue)  # a wrong playlist is a config error (exit 2), caught before serving
     for failure in rt.source_failures:
         print(f"source failed: {failure}")
     print(f"{len(rt.catalogue)} metrics, {len(rt.config.sources)} sources: "
