@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Sequence
 
-import plotly.graph_objects as go
-
 from dashboard import labels
 from dashboard.i18n import register, t
 from dashboard.theme import base_layout, palette
@@ -83,17 +81,21 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
                  selected: tuple[date, date] | None = None, baseline: float | None = None,
                  target_date: date | None = None, months_to_target: float | None = None,
                  milestones: Sequence[Milestone] = (),
-                 definition_changes: Sequence[DefinitionChange] = ()) -> go.Figure:
+                 definition_changes: Sequence[DefinitionChange] = ()) -> dict[str, Any]:
     """The monthly trend with target, baseline, the selected period, milestones, the projection to target and
-    where the metric's definition changed."""
+    where the metric's definition changed.
+
+    Figures are plain plotly.js dicts: plotly's Python objects check every property on the way in, which cost
+    tens of milliseconds per chart on each drill step; `go.Figure(fig)` checks one in the tests.
+    """
     p = palette(theme)
     # The top margin holds plotly's toolbar, clear of the milestone lane.
-    fig = go.Figure(layout=base_layout(theme, height=420, hovermode="closest", showlegend=False,
-                                       margin=dict(l=8, r=8, t=34, b=8)))
+    layout = base_layout(theme, height=420, hovermode="closest", showlegend=False, margin=dict(l=8, r=8, t=34, b=8))
+    fig: dict[str, Any] = {"data": [], "layout": layout}
     if not periods:
         return fig
-    fig.add_trace(go.Scatter(
-        x=list(periods), y=list(values), customdata=[format_value(v, metric.unit, lang) for v in values],
+    fig["data"].append(dict(
+        type="scatter", x=list(periods), y=list(values), customdata=[format_value(v, metric.unit, lang) for v in values],
         name=metric.title(lang), mode="lines+markers", line=dict(color=p.series, width=3), marker=dict(size=7),
         xperiod="M1", xperiodalignment="middle", hovertemplate="%{x|%Y-%m}: <b>%{customdata}</b><extra></extra>"))
     first, last = periods[0], periods[-1]
@@ -105,67 +107,77 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
     ends += [c.on for c in changes]
     lane = [m for m in milestones if first <= m.on <= max(ends)]
     top = 0.82 if lane else 1.0  # the plot's top; above it, a lane for the milestones
+    shapes: list[dict[str, Any]] = layout.setdefault("shapes", [])
+    notes: list[dict[str, Any]] = layout.setdefault("annotations", [])
     if selected:
-        fig.add_shape(type="rect", x0=selected[0], x1=selected[1], y0=0, y1=top, xref="x", yref="paper",
-                      fillcolor=p.band, line_width=0, layer="below")
+        shapes.append(dict(type="rect", x0=selected[0], x1=selected[1], y0=0, y1=top, xref="x", yref="paper",
+                           fillcolor=p.band, line=dict(width=0), layer="below"))
     if metric.target is not None:
         label = f"{t('chart.target', lang)} {format_value(metric.target, metric.unit, lang)}"
-        fig.add_hline(y=metric.target, line=dict(color=p.target, width=2, dash="dash"),
-                      annotation=dict(text=label, font=dict(color=p.target), xanchor="left", x=0, yanchor="bottom"))
+        _hline(layout, metric.target, dict(color=p.target, width=2, dash="dash"),
+               dict(text=label, font=dict(color=p.target), yanchor="bottom"))
     if baseline is not None:
-        fig.add_hline(y=baseline, line=dict(color=p.baseline, width=1.5, dash="dot"),
-                      annotation=dict(text=f"{t('chart.baseline', lang)} {format_value(baseline, metric.unit, lang)}",
-                                      font=dict(color=p.muted), xanchor="left", x=0, yanchor="top"))
+        _hline(layout, baseline, dict(color=p.baseline, width=1.5, dash="dot"),
+               dict(text=f"{t('chart.baseline', lang)} {format_value(baseline, metric.unit, lang)}",
+                    font=dict(color=p.muted), yanchor="top"))
     if target_date is not None:
-        fig.add_shape(type="line", x0=target_date, x1=target_date, y0=0, y1=top, xref="x", yref="paper",
-                      line=dict(color=p.target, width=1.5, dash="dashdot"))
-        fig.add_annotation(x=target_date, y=0, yref="paper", yanchor="bottom", xanchor="right", showarrow=False,
-                           text=t("chart.target_date", lang), font=dict(color=p.target, size=12))
+        shapes.append(dict(type="line", x0=target_date, x1=target_date, y0=0, y1=top, xref="x", yref="paper",
+                           line=dict(color=p.target, width=1.5, dash="dashdot")))
+        notes.append(dict(x=target_date, y=0, xref="x", yref="paper", yanchor="bottom", xanchor="right",
+                          showarrow=False, text=t("chart.target_date", lang), font=dict(color=p.target, size=12)))
     if lane:
         _milestone_lane(fig, lane, top, lang, p)
     if changes:
         _definition_changes(fig, changes, top, [v for v in (*values, metric.target, baseline) if v is not None],
                             lang, p)
-    fig.update_xaxes(range=[first - timedelta(days=10), max(ends) + timedelta(days=20)],
-                     tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
+    layout["xaxis"].update(range=[first - timedelta(days=10), max(ends) + timedelta(days=20)],
+                           tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
     shown = [v for v in (*values, metric.target, baseline) if v is not None]
     span = (max(shown) - min(shown)) if shown else 1.0
-    fig.update_layout(yaxis=dict(domain=[0, top], tickformat=_tick_format(metric.unit, span),
-                                 rangemode="tozero" if metric.unit is Unit.COUNT else "normal"))
+    layout["yaxis"].update(domain=[0, top], tickformat=_tick_format(metric.unit, span),
+                           rangemode="tozero" if metric.unit is Unit.COUNT else "normal")
     return fig
 
 
-def _projection(fig: go.Figure, metric: Metric, last: date, values: Sequence[float | None],
+def _hline(layout: dict[str, Any], y: float, line: dict[str, Any], note: dict[str, Any]) -> None:
+    """A line across the whole plot at y, labelled at its left end."""
+    layout["shapes"].append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=y, y1=y, line=line))
+    layout["annotations"].append(dict(xref="x domain", x=0, xanchor="left", yref="y", y=y, showarrow=False, **note))
+
+
+def _projection(fig: dict[str, Any], metric: Metric, last: date, values: Sequence[float | None],
                 selected: tuple[date, date] | None, months: float | None, lang: str, p: Any) -> date | None:
     """A dashed line from the latest value to where the trend meets the target; the day it does, if within 3 years."""
     latest = next((v for v in reversed(values) if v is not None), None)
     if metric.target is None or not months or not 0 < months <= 36 or selected is None or latest is None:
         return None
     reach = selected[1] + timedelta(days=round(months * DAYS_PER_MONTH))
-    fig.add_trace(go.Scatter(
-        x=[last + timedelta(days=15), reach], y=[latest, metric.target], mode="lines", name=t("chart.projection", lang),
-        line=dict(color=p.projection, width=2, dash="dash"),
+    fig["data"].append(dict(
+        type="scatter", x=[last + timedelta(days=15), reach], y=[latest, metric.target], mode="lines",
+        name=t("chart.projection", lang), line=dict(color=p.projection, width=2, dash="dash"),
         hovertemplate=f"{t('chart.projection', lang)}: %{{x|%Y-%m-%d}}<extra></extra>"))
     return reach
 
 
-def _milestone_lane(fig: go.Figure, lane: Sequence[Milestone], top: float, lang: str, p: Any) -> None:
+def _milestone_lane(fig: dict[str, Any], lane: Sequence[Milestone], top: float, lang: str, p: Any) -> None:
     """Milestones in a strip above the chart (diamond filled when done), each with a line down through the trend."""
-    fig.update_layout(yaxis2=dict(domain=[top + 0.03, 1], range=[-0.5, 2.5], visible=False, fixedrange=True))
+    fig["layout"]["yaxis2"] = dict(domain=[top + 0.03, 1], range=[-0.5, 2.5], visible=False, fixedrange=True)
     levels = [i % 3 for i in range(len(lane))]  # stagger the labels of milestones that finish close together
-    fig.add_trace(go.Scatter(
-        x=[m.on for m in lane], y=levels, yaxis="y2", mode="markers+text", text=[m.milestone_id for m in lane],
-        textposition="middle right", textfont=dict(color=p.milestone, size=12), name=t("chart.milestones", lang),
+    fig["data"].append(dict(
+        type="scatter", x=[m.on for m in lane], y=levels, yaxis="y2", mode="markers+text",
+        text=[m.milestone_id for m in lane], textposition="middle right", textfont=dict(color=p.milestone, size=12),
+        name=t("chart.milestones", lang),
         marker=dict(symbol=["diamond" if m.done else "diamond-open" for m in lane], size=11, color=p.milestone),
         customdata=[[m.title, m.status] for m in lane], cliponaxis=False,
         hovertemplate="<b>%{text}</b> %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
     for m in lane:
-        fig.add_shape(type="line", x0=m.on, x1=m.on, y0=0, y1=top + 0.03, xref="x", yref="paper", layer="below",
-                      line=dict(color=p.milestone, width=1, dash="solid" if m.done else "dot"))
+        fig["layout"]["shapes"].append(dict(type="line", x0=m.on, x1=m.on, y0=0, y1=top + 0.03, xref="x",
+                                            yref="paper", layer="below",
+                                            line=dict(color=p.milestone, width=1, dash="solid" if m.done else "dot")))
 
 
-def _definition_changes(fig: go.Figure, changes: Sequence[DefinitionChange], top: float, shown: Sequence[float],
-                        lang: str, p: Any) -> None:
+def _definition_changes(fig: dict[str, Any], changes: Sequence[DefinitionChange], top: float,
+                        shown: Sequence[float], lang: str, p: Any) -> None:
     """A labelled vertical line where the definition changed, so a rule change does not pass for an improvement.
 
     Changes within a month of each other share one label; each keeps its line and its note on hover.
@@ -173,17 +185,18 @@ def _definition_changes(fig: go.Figure, changes: Sequence[DefinitionChange], top
     label = t("chart.definition_changed", lang)
     labelled: list[date] = []
     for change in sorted(changes, key=lambda c: c.on):
-        fig.add_shape(type="line", x0=change.on, x1=change.on, y0=0, y1=top, xref="x", yref="paper",
-                      line=dict(color=p.bad, width=2, dash="longdash"))
+        fig["layout"]["shapes"].append(dict(type="line", x0=change.on, x1=change.on, y0=0, y1=top, xref="x",
+                                            yref="paper", line=dict(color=p.bad, width=2, dash="longdash")))
         if not labelled or (change.on - labelled[-1]).days > 31:
             labelled.append(change.on)
-            fig.add_annotation(x=change.on, y=top, xref="x", yref="paper", xanchor="right", yanchor="top",
-                               showarrow=False, text=label, font=dict(color=p.bad, size=12), bgcolor=p.surface,
-                               borderpad=2)
-    fig.add_trace(go.Scatter(
-        x=[c.on for c in changes], y=[max(shown) if shown else 0] * len(changes), mode="markers", name=label,
-        marker=dict(symbol="x-thin-open", size=12, color=p.bad, line_width=2), customdata=[c.note for c in changes],
-        meta="definition-changed", hovertemplate="%{customdata}<extra></extra>"))
+            fig["layout"]["annotations"].append(dict(
+                x=change.on, y=top, xref="x", yref="paper", xanchor="right", yanchor="top", showarrow=False,
+                text=label, font=dict(color=p.bad, size=12), bgcolor=p.surface, borderpad=2))
+    fig["data"].append(dict(
+        type="scatter", x=[c.on for c in changes], y=[max(shown) if shown else 0] * len(changes), mode="markers",
+        name=label, marker=dict(symbol="x-thin-open", size=12, color=p.bad, line=dict(width=2)),
+        customdata=[c.note for c in changes], meta="definition-changed",
+        hovertemplate="%{customdata}<extra></extra>"))
 
 
 def per_slice_target(metric: Metric) -> bool:
@@ -194,8 +207,10 @@ def per_slice_target(metric: Metric) -> bool:
 
 
 def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values: Sequence[float | None],
-                     rows: Sequence[int], lang: str, theme: str, clickable: bool) -> go.Figure:
-    """Horizontal bars, worst first at the top; ids ride in customdata for the drill.
+                     rows: Sequence[int], lang: str, theme: str, clickable: bool,
+                     links: Sequence[str] = ()) -> dict[str, Any]:
+    """Horizontal bars, worst first at the top; ids (and, for a drill, the address each bar leads to) ride in
+    customdata.
 
     When the target applies to each slice, bars grow from the target line, so the gap to it is what you see.
     """
@@ -209,24 +224,27 @@ def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values:
         colours = [p.muted if v is None else p.good if meets(v, against, metric.good) else p.bad for v in values]
         base, x = against, [(v - against) if v is not None else 0 for v in values]
     row_word = t("chart.rows", lang)
-    fig = go.Figure(go.Bar(
-        x=x, y=names, base=base, orientation="h", marker=dict(color=colours),
-        customdata=[[str(i), f, r] for i, f, r in zip(ids, fmt, rows)], text=fmt, textposition="outside",
-        cliponaxis=False, textfont=dict(color=p.text),
-        hovertemplate=f"%{{y}}: <b>%{{customdata[1]}}</b> · {row_word} %{{customdata[2]:,}}<extra></extra>"))
-    height = max(240, 44 * len(ids) + 76)
-    fig.update_layout(base_layout(theme, height=height, bargap=0.35, margin=dict(l=8, r=80, t=34, b=8)))
-    fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=14, color=p.text), showgrid=False)
-    fig.update_xaxes(tickformat=TICKS.get(metric.unit, ""), showgrid=True, zeroline=False)
+    bar = dict(type="bar", x=x, y=names, orientation="h", marker=dict(color=colours),
+               customdata=[[str(i), f, r, *([links[n]] if links else [])] for n, (i, f, r) in enumerate(zip(ids, fmt, rows))],
+               text=fmt, textposition="outside",
+               cliponaxis=False, textfont=dict(color=p.text),
+               hovertemplate=f"%{{y}}: <b>%{{customdata[1]}}</b> · {row_word} %{{customdata[2]:,}}<extra></extra>")
+    if base is not None:
+        bar["base"] = base
+    layout = base_layout(theme, height=max(240, 44 * len(ids) + 76), bargap=0.35, margin=dict(l=8, r=80, t=34, b=8))
+    layout["yaxis"].update(autorange="reversed", automargin=True, tickfont=dict(size=14, color=p.text), showgrid=False)
+    layout["xaxis"].update(tickformat=TICKS.get(metric.unit, ""), showgrid=True, zeroline=False)
     if against is not None:
-        fig.add_vline(x=against, line=dict(color=p.target, width=2, dash="dash"),
-                      annotation=dict(text=f"{t('chart.target', lang)} {format_value(against, metric.unit, lang)}",
-                                      font=dict(color=p.target), yanchor="bottom"))
+        layout["shapes"] = [dict(type="line", xref="x", x0=against, x1=against, yref="y domain", y0=0, y1=1,
+                                 line=dict(color=p.target, width=2, dash="dash"))]
+        layout["annotations"] = [dict(
+            text=f"{t('chart.target', lang)} {format_value(against, metric.unit, lang)}", font=dict(color=p.target),
+            xref="x", x=against, xanchor="left", yref="y domain", y=1, yanchor="bottom", showarrow=False)]
         low, high = _around(against, [v for v in values if v is not None], metric.unit)
-        fig.update_xaxes(range=[low, high], tickformat=_tick_format(metric.unit, high - low))
+        layout["xaxis"].update(range=[low, high], tickformat=_tick_format(metric.unit, high - low))
     if clickable:
-        fig.update_layout(clickmode="event")
-    return fig
+        layout["clickmode"] = "event"
+    return {"data": [bar], "layout": layout}
 
 
 def _around(target: float, values: Sequence[float], unit: Unit) -> tuple[float, float]:

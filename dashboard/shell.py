@@ -1,12 +1,11 @@
 """The frame around every page: navigation from the page registry, language and theme switches, copy-link."""
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import context
 from dashboard.i18n import t
@@ -81,23 +80,34 @@ def register_callbacks(app: Dash) -> None:
                 t("theme.light" if dark else "theme.dark", lang), t("link.copy", lang), t("app.tagline", lang),
                 view.shared().href(dash.get_relative_path("/")))
 
-    @app.callback(Output(context.LOCATION, "href", allow_duplicate=True), Output(ids.PREFS, "data"),
-                  Input(ids.LANG_EN, "n_clicks"), Input(ids.LANG_ZH, "n_clicks"), Input(ids.THEME, "n_clicks"),
-                  State(context.LOCATION, "pathname"), State(context.LOCATION, "search"), State(ids.PREFS, "data"),
-                  prevent_initial_call=True)
-    def switch(_en: int | None, _zh: int | None, _theme: int | None, pathname: str | None, search: str | None,
-               prefs: dict | None) -> tuple:
-        view = from_search(search)
-        prefs = dict(prefs or {})
-        if ctx.triggered_id == ids.THEME:
-            theme = "light" if view.theme_name() == "dark" else "dark"
-            new, prefs["theme"] = replace(view, theme=theme), theme
-        else:
-            lang = "zh" if ctx.triggered_id == ids.LANG_ZH else "en"
-            if lang == view.lang(context.default_language()):
-                return no_update, no_update
-            new, prefs["lang"] = replace(view, language=lang), lang
-        return new.href(pathname or "/"), prefs
+    # Language and theme switch from the address bar itself (a page may have moved it since Dash pages last
+    # built the page), keeping every other part of the view; the choice is remembered for the next visit.
+    app.clientside_callback(
+        """function(en, zh, theme, prefs) {
+            const clicked = window.dash_clientside.callback_context.triggered_id;
+            const root = document.documentElement;
+            const q = new URLSearchParams(window.location.search);
+            let lang = q.get("lang"), shade = q.get("theme");
+            const next = Object.assign({}, prefs || {});
+            if (clicked === "__THEME__") {
+                shade = (shade || root.dataset.vantageDefaultTheme || "light") === "dark" ? "light" : "dark";
+                next.theme = shade;
+            } else {
+                const chosen = clicked === "__ZH__" ? "zh" : "en";
+                if (chosen === (lang || root.dataset.vantageDefaultLang || "en")) {
+                    return [window.dash_clientside.no_update, window.dash_clientside.no_update];
+                }
+                lang = next.lang = chosen;
+            }
+            q.delete("lang"); q.delete("theme");  // the order the server writes them: lang, then theme
+            if (lang) { q.set("lang", lang); }
+            if (shade) { q.set("theme", shade); }
+            const search = q.toString();
+            return [window.location.pathname + (search ? "?" + search : ""), next];
+        }""".replace("__THEME__", ids.THEME).replace("__ZH__", ids.LANG_ZH),
+        Output(context.LOCATION, "href", allow_duplicate=True), Output(ids.PREFS, "data"),
+        Input(ids.LANG_EN, "n_clicks"), Input(ids.LANG_ZH, "n_clicks"), Input(ids.THEME, "n_clicks"),
+        State(ids.PREFS, "data"), prevent_initial_call=True)
 
     # The theme lives on <html data-bs-theme>, which no Dash component owns: set it in the browser.
     app.clientside_callback(

@@ -65,11 +65,12 @@ def login(base: str, user: str, password: str = PASSWORD) -> requests.Session:
 
 
 def summary_request(department: str = "", key: str = "data_accuracy") -> dict:
-    """The body Dash's renderer posts for the metric page's summary callback."""
+    """The body Dash's renderer posts for the metric page's numbers (summary, projection, trend, explanation)."""
     view = ViewState(department=department).to_data()
-    return {"output": "..metric-summary.children...metric-projection.children..",
-            "outputs": [{"id": "metric-summary", "property": "children"},
-                        {"id": "metric-projection", "property": "children"}],
+    parts = (("metric-summary", "children"), ("metric-projection", "children"), ("metric-trend-graph", "figure"),
+             ("metric-trend-graph", "className"), ("metric-trend-note", "children"), ("metric-explain", "children"))
+    return {"output": ".." + "...".join(f"{i}.{p}" for i, p in parts) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in parts],
             "inputs": [{"id": "metric-key", "property": "data", "value": key},
                        {"id": "metric-view", "property": "data", "value": view}],
             "changedPropIds": ["metric-view.data"], "state": []}

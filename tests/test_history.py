@@ -87,8 +87,7 @@ def test_a_definition_change_is_recorded_at_load_and_marked_on_its_trend(
     server = create_app(rt.engine, rt.config).server
     for key, marked in (("data_accuracy", True), ("hours_saved", False)):
         with server.test_request_context("/"):
-            graph = views.trend(views.request(key, ViewState().to_data()))
-        figure = graph.figure.to_plotly_json() if hasattr(graph.figure, "to_plotly_json") else graph.figure
+            figure, _shown, _note = views.trend(views.request(key, ViewState().to_data()))
         markers = [tr for tr in figure["data"] if tr.get("meta") == "definition-changed"]
         lines = [s for s in figure["layout"].get("shapes", []) if str(s.get("x0"))[:10] == TODAY]
         assert bool(markers) == marked and bool(lines) == marked, key

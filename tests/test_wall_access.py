@@ -82,16 +82,15 @@ def router(pathname: str) -> dict[str, Any]:
 
 
 OVERVIEW_TILE = {
-    "output": '{"key":["MATCH"],"size":["MATCH"],"type":"overview-slot"}.children',
-    "outputs": {"id": {"type": "overview-slot", "key": "data_accuracy", "size": "hero"}, "property": "children"},
-    "inputs": [{"id": {"type": "overview-slot", "key": "data_accuracy", "size": "hero"}, "property": "id",
-                "value": {"type": "overview-slot", "key": "data_accuracy", "size": "hero"}},
+    "output": "..overview-results.children...overview-pillars.children..",
+    "outputs": [{"id": "overview-results", "property": "children"}, {"id": "overview-pillars", "property": "children"}],
+    "inputs": [{"id": "overview-view", "property": "data", "value": {}},
                {"id": "overview-refresh", "property": "n_intervals", "value": 1}],
-    "state": [{"id": "overview-view", "property": "data", "value": {}}], "changedPropIds": []}
+    "state": [], "changedPropIds": []}
 METRIC_SUMMARY = {"output": "metric-summary.children", "outputs": {"id": "metric-summary", "property": "children"},
                   "inputs": [{"id": "metric-view", "property": "data", "value": {}}], "changedPropIds": []}
 # A forged request that names a wall output beside an overview one: every output must be the wall's.
-MIXED = {**OVERVIEW_TILE, "outputs": [{"id": "wall-data", "property": "data"}, OVERVIEW_TILE["outputs"]]}
+MIXED = {**OVERVIEW_TILE, "outputs": [{"id": "wall-data", "property": "data"}, *OVERVIEW_TILE["outputs"]]}
 
 
 def post(client: Any, body: dict[str, Any]) -> Any:

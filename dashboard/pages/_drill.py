@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from dashboard import labels
 from dashboard.i18n import t
+from dashboard.pages._metric_ids import ids
 from dashboard.state import ViewState
 from metrics.format import format_value
 from metrics.model import Metric
@@ -145,6 +146,19 @@ def _cell(column: str, value: Any, lang: str) -> Any:
     if column in labels.VALUES or column in labels.SAME_AS:
         return labels.value_label(column, value, lang)
     return "—" if value is None else str(value)
+
+
+def dimension_picker(s: Scope | None, lang: str) -> dbc.RadioItems:
+    """The dimensions left to break down by at this level, the one shown checked (none without a scope)."""
+    return dbc.RadioItems(id=ids.DIMENSION, value=s.dimension if s else None, className="btn-group",
+                          inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
+                          labelCheckedClassName="active",
+                          options=[{"label": labels.column_label(d, lang), "value": d} for d in (s.choices if s else ())])
+
+
+def pager(view: ViewState, pages: int) -> dbc.Pagination:
+    return dbc.Pagination(id=ids.PAGER, max_value=pages, active_page=min(view.page, pages), fully_expanded=False,
+                          first_last=True, previous_next=True, className="records-pager mt-2")
 
 
 def page_count(total: int) -> int:

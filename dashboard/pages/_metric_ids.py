@@ -5,16 +5,22 @@ from dashboard.pages._filters import FilterIds
 
 
 class ids:
-    VIEW = "metric-view"  # the URL's ViewState
+    VIEW = "metric-view"  # the view shown: follows HERE
+    HERE = "metric-here"  # the address as the page's own steps (drill, breakdown, page, sort) change it
+    SHOWN = "metric-shown"  # the breakdown and record page on screen, to tell a user's choice from a redraw
+    STEP = "metric-step"  # the user's last choice of breakdown, record page or sort
     KEY = "metric-key"  # the metric shown
     FILTERS = FilterIds("metric")
     SUMMARY = "metric-summary"
     PROJECTION = "metric-projection"
     MILESTONES = "metric-milestones"
     TREND = "metric-trend"
+    TREND_GRAPH = "metric-trend-graph"
+    TREND_NOTE = "metric-trend-note"
     CRUMBS = "metric-crumbs"
     DIMENSION = "metric-dimension"
     DIMENSION_WRAP = "metric-dimension-wrap"
+    DIMENSION_SLOT = "metric-dimension-slot"
     HINT = "metric-hint"
     BREAKDOWN = "metric-breakdown"
     BREAKDOWN_WRAP = "metric-breakdown-wrap"
@@ -23,6 +29,7 @@ class ids:
     RECORDS = "metric-records"
     RECORDS_WRAP = "metric-records-wrap"
     PAGER = "metric-pager"
+    PAGER_SLOT = "metric-pager-slot"
     EXPLAIN = "metric-explain"
     EXPORT_TREND = "metric-export-trend"
     EXPORT_BREAKDOWN = "metric-export-breakdown"

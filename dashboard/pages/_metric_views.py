@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import context, labels
@@ -21,6 +20,10 @@ from metrics import history
 from metrics.model import Grain, Metric
 
 HIDDEN = " d-none"
+# An empty chart of the trend's height with nothing drawn: what a chart shows before or instead of its numbers.
+NO_FIGURE: dict[str, Any] = {"data": [], "layout": {"height": 420, "xaxis": {"visible": False},
+                                                    "yaxis": {"visible": False}, "paper_bgcolor": "rgba(0,0,0,0)",
+                                                    "plot_bgcolor": "rgba(0,0,0,0)"}}
 
 
 @dataclass(frozen=True)
@@ -74,23 +77,23 @@ def milestone_list(r: Request) -> Any:
     return [html.H3(t("metric.milestones", r.lang)), html.Ol(items)]
 
 
-def trend(r: Request) -> Any:
-    """The trend since the baseline, at the drilled scope, with target, baseline, milestones and projection."""
+def trend(r: Request) -> tuple[dict[str, Any], str, Any]:
+    """The trend since the baseline, at the drilled scope, with target, baseline, milestones and projection:
+    the figure, the chart's class and a note in its place when there is nothing to draw."""
     engine, metric, filters = r.engine, r.metric, r.scope.filters
     answer = engine.headline(metric.key, filters)
     baseline = engine.baseline_period(metric)
     start = trend_window(filters.end, engine.programme_start(), baseline[0] if baseline else None)
     frame = engine.trend(metric.key, filters.with_period(start, filters.end), Grain.MONTH).data
     if frame.is_empty():
-        return html.Div(t("metric.no_data", r.lang), className="empty-note")
+        return NO_FIGURE, "trend-graph" + HIDDEN, html.Div(t("metric.no_data", r.lang), className="empty-note")
     h = answer.data
     figure = trend_figure(metric, list(frame["period"]), list(frame["value"]), r.lang, r.theme,
                           selected=(filters.start, filters.end), baseline=h.baseline, target_date=h.target_date,
                           months_to_target=h.months_to_target,
                           milestones=milestones_for(engine.milestones(), metric.key, r.lang),
                           definition_changes=definition_changes(r))
-    return dcc.Graph(id="metric-trend-graph", figure=figure, config=graph_config(metric.key, "trend"),
-                     className="trend-graph")
+    return figure, "trend-graph", None
 
 
 def definition_changes(r: Request) -> list[DefinitionChange]:
@@ -103,32 +106,54 @@ def definition_changes(r: Request) -> list[DefinitionChange]:
         before=(v.previous or "")[:8], after=v.version[:8])) for v in found]
 
 
+DRILL_OUTPUTS = ("crumbs", "hint", "figure", "breakdown_class", "table", "error", "records", "records_class",
+                 "pager", "picker", "picker_class", "shown")
+
+
 def drill_panel(r: Request, path: str) -> tuple:
-    """Breadcrumbs, hint, breakdown (chart and table) or, at the end of the path, the records; the pager's size."""
+    """Breadcrumbs, hint, breakdown (chart and table) or, at the end of the path, the records and their pager;
+    the breakdown picker for this level. In the order of DRILL_OUTPUTS."""
     s, lang = r.scope, r.lang
-    crumbs = drill.crumbs(r.metric, r.view, s, path, lang)
+    parts: dict[str, Any] = {
+        "crumbs": drill.crumbs(r.metric, r.view, s, path, lang), "hint": "", "figure": NO_FIGURE,
+        "breakdown_class": "breakdown" + HIDDEN, "table": None, "error": None, "records": None,
+        "records_class": "records" + HIDDEN, "pager": drill.pager(r.view, 1), "picker": drill.dimension_picker(s, lang),
+        "picker_class": "dimension-picker" + ("" if s.choices and not s.at_records else HIDDEN),
+        "shown": {"by": s.dimension, "page": r.view.page}}
     route = " → ".join(labels.column_label(d, lang) for d in r.metric.drill_path)
-    hidden = (go.Figure(), "breakdown" + HIDDEN, None)
     if s.at_records:
         page = r.engine.detail(r.metric.key, s.filters, r.view.page - 1, drill.PAGE_SIZE, r.view.sort or None,
                                r.view.descending).data
         pages = drill.page_count(page.total)
         fixed = frozenset(d for d, _ in s.filters.where)
-        return (crumbs, "", *hidden, None, drill.records_table(page, r.view, lang, fixed),
-                "records" + (" single-page" if pages == 1 else ""), pages)
-    if s.dimension is None:
-        return crumbs, t("metric.no_drill", lang), *hidden, None, None, "records" + HIDDEN, 1
-    frame = r.engine.breakdown(r.metric.key, s.filters, s.dimension).data
-    if frame.is_empty():
-        return crumbs, t("metric.no_data", lang), *hidden, None, None, "records" + HIDDEN, 1
-    figure = breakdown_figure(r.metric, s.dimension, list(frame[s.dimension]), list(frame["value"]),
-                              list(frame["rows"]), lang, r.theme, s.clickable)
-    hint = (t("metric.drill_hint", lang, path=route) if s.clickable else
-            t("metric.drill_other", lang, path=route, next=labels.column_label(s.next_dimension or "", lang))
-            if s.next_dimension else "")
-    table = drill.breakdown_table(r.metric, s, frame, r.view, path, lang)
-    return (crumbs, hint, figure, "breakdown" + (" clickable" if s.clickable else ""), table, None, None,
-            "records" + HIDDEN, 1)
+        parts.update(records=drill.records_table(page, r.view, lang, fixed), pager=drill.pager(r.view, pages),
+                     records_class="records" + (" single-page" if pages == 1 else ""))
+    elif s.dimension is None:
+        parts["hint"] = t("metric.no_drill", lang)
+    else:
+        frame = r.engine.breakdown(r.metric.key, s.filters, s.dimension).data
+        if frame.is_empty():
+            parts["hint"] = t("metric.no_data", lang)
+        else:
+            parts.update(
+                figure=breakdown_figure(
+                    r.metric, s.dimension, list(frame[s.dimension]), list(frame["value"]), list(frame["rows"]), lang,
+                    r.theme, s.clickable,
+                    [drill.drilled_to(r.view, s, str(v)).query() for v in frame[s.dimension]] if s.clickable else ()),
+                breakdown_class="breakdown" + (" clickable" if s.clickable else ""),
+                table=drill.breakdown_table(r.metric, s, frame, r.view, path, lang),
+                hint=(t("metric.drill_hint", lang, path=route) if s.clickable else
+                      t("metric.drill_other", lang, path=route,
+                        next=labels.column_label(s.next_dimension or "", lang)) if s.next_dimension else ""))
+    return tuple(parts[name] for name in DRILL_OUTPUTS)
+
+
+def drill_failed(message: str, lang: str) -> tuple:
+    """The drill panel when its numbers cannot be had: the error where the breakdown would be."""
+    parts = dict(zip(DRILL_OUTPUTS, (None, "", NO_FIGURE, "breakdown" + HIDDEN, None, error_block(message, lang),
+                                     None, "records" + HIDDEN, drill.pager(ViewState(), 1),
+                                     drill.dimension_picker(None, lang), "dimension-picker" + HIDDEN, None)))
+    return tuple(parts[name] for name in DRILL_OUTPUTS)
 
 
 def explain(r: Request) -> Any:
@@ -162,36 +187,37 @@ def register_callbacks(app: Dash) -> None:
     """Each part of the page fills itself from the view; a failing part shows its error, the others still render."""
     view_inputs = (Input(ids.KEY, "data"), Input(ids.VIEW, "data"))
 
-    @app.callback(Output(ids.SUMMARY, "children"), Output(ids.PROJECTION, "children"), *view_inputs)
-    def fill_summary(key: str, data: dict) -> tuple:
+    # The headline, trend and "how this is computed" come in one answer: each drill step redraws the page once for
+    # them instead of three times (the browser's work per answer, not the engine's, is what a step waits for).
+    @app.callback(Output(ids.SUMMARY, "children"), Output(ids.PROJECTION, "children"),
+                  Output(ids.TREND_GRAPH, "figure"), Output(ids.TREND_GRAPH, "className"),
+                  Output(ids.TREND_NOTE, "children"), Output(ids.EXPLAIN, "children"), *view_inputs)
+    def fill_numbers(key: str, data: dict) -> tuple:
         lang = lang_of(data)
-        return guarded(lambda: summary(request(key, data)), lambda m: (error_block(m, lang), ""), lang)
+        r = guarded(lambda: request(key, data), lambda m: m, lang)
+        if isinstance(r, str):  # no view to answer (unknown metric, wrong period): each part says why
+            return error_block(r, lang), "", NO_FIGURE, "trend-graph" + HIDDEN, error_block(r, lang), \
+                error_block(r, lang)
+        head = guarded(lambda: summary(r), lambda m: (error_block(m, lang), ""), lang)
+        chart = guarded(lambda: trend(r), lambda m: (NO_FIGURE, "trend-graph" + HIDDEN, error_block(m, lang)), lang)
+        return (*head, *chart, guarded(lambda: explain(r), lambda m: error_block(m, lang), lang))
 
-    @app.callback(Output(ids.MILESTONES, "children"), *view_inputs)
+    # The plan's milestones belong to the KPI, not to the drill: drawn once per page.
+    @app.callback(Output(ids.MILESTONES, "children"), Input(ids.KEY, "data"), State(ids.VIEW, "data"))
     def fill_milestones(key: str, data: dict) -> Any:
         lang = lang_of(data)
         return guarded(lambda: milestone_list(request(key, data)), lambda m: error_block(m, lang, compact=True), lang)
 
-    @app.callback(Output(ids.TREND, "children"), *view_inputs)
-    def fill_trend(key: str, data: dict) -> Any:
-        lang = lang_of(data)
-        return guarded(lambda: trend(request(key, data)), lambda m: error_block(m, lang), lang)
-
     @app.callback(Output(ids.CRUMBS, "children"), Output(ids.HINT, "children"), Output(ids.BREAKDOWN, "figure"),
                   Output(ids.BREAKDOWN_WRAP, "className"), Output(ids.BREAKDOWN_TABLE, "children"),
                   Output(ids.BREAKDOWN_ERROR, "children"), Output(ids.RECORDS, "children"),
-                  Output(ids.RECORDS_WRAP, "className"), Output(ids.PAGER, "max_value"),
-                  *view_inputs, State(context.LOCATION, "pathname"))
+                  Output(ids.RECORDS_WRAP, "className"), Output(ids.PAGER_SLOT, "children"),
+                  Output(ids.DIMENSION_SLOT, "children"), Output(ids.DIMENSION_WRAP, "className"),
+                  Output(ids.SHOWN, "data"), *view_inputs, State(context.LOCATION, "pathname"))
     def fill_drill(key: str, data: dict, pathname: str | None) -> tuple:
         lang = lang_of(data)
-        failed = lambda m: (None, "", go.Figure(), "breakdown" + HIDDEN, None, error_block(m, lang),  # noqa: E731
-                            None, "records" + HIDDEN, 1)
-        return guarded(lambda: drill_panel(request(key, data), pathname or "/"), failed, lang)
-
-    @app.callback(Output(ids.EXPLAIN, "children"), *view_inputs)
-    def fill_explain(key: str, data: dict) -> Any:
-        lang = lang_of(data)
-        return guarded(lambda: explain(request(key, data)), lambda m: error_block(m, lang), lang)
+        return guarded(lambda: drill_panel(request(key, data), pathname or "/"), lambda m: drill_failed(m, lang),
+                       lang)
 
     @app.callback(Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_ERROR, "children"),
                   Input(ids.EXPORT_TREND, "n_clicks"), Input(ids.EXPORT_BREAKDOWN, "n_clicks"),

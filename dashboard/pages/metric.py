@@ -1,13 +1,12 @@
 """Metric page: a KPI's trend toward its target, its breakdown and drill down to the records, and how it is computed."""
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 
 from config.errors import UsageError, VantageError
 from dashboard import context, labels
@@ -18,7 +17,7 @@ from dashboard.pages import _metric_views as views
 from dashboard.pages._filters import filter_bar, register_filter_callback
 from dashboard.pages._metric_ids import ids
 from dashboard.safe import guarded
-from dashboard.state import ViewState
+from dashboard.state import ViewState, from_search
 
 
 
@@ -50,11 +49,10 @@ def layout(key: str | None = None, **query: Any) -> html.Div:
         blocked = True
     if metric is not None and view.department and "department" not in metric.dimensions:
         notes.append(dbc.Alert(t("metric.not_filterable", lang, title=title), color="info", className="view-note"))
-    dimension, choices = None, ()
+    scope = None
     if metric is not None:
         try:
-            s = drill.scope(engine, metric, view, context.today())
-            dimension, choices = s.dimension, s.choices
+            scope = drill.scope(engine, metric, view, context.today())
         except VantageError as exc:
             notes.append(error_block(exc.message, lang))
             blocked = True
@@ -63,6 +61,9 @@ def layout(key: str | None = None, **query: Any) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.VIEW, data=view.to_data()),
         dcc.Store(id=ids.KEY, data=key),
+        # The page's own steps write here: the address bar and history change, the page is not built again.
+        dcc.Location(id=ids.HERE, refresh=False),
+        dcc.Store(id=ids.SHOWN), dcc.Store(id=ids.STEP),
         html.Nav(html.Ol([html.Li(dcc.Link(t("nav.overview", lang), href=overview), className="breadcrumb-item"),
                           html.Li(pillar, className="breadcrumb-item"),
                           html.Li(title, className="breadcrumb-item active", **{"aria-current": "page"})],
@@ -76,39 +77,38 @@ def layout(key: str | None = None, **query: Any) -> html.Div:
         ], className="metric-header"),
         *notes,
         filter_bar(ids.FILTERS, view, lang, context.today()),
-        html.Div(_body(view, lang, key, dimension, choices), className="metric-body" + (" d-none" if blocked else "")),
+        html.Div(_body(view, lang, key, scope), className="metric-body" + (" d-none" if blocked else "")),
         dcc.Download(id=ids.DOWNLOAD),
         dcc.Store(id=ids.PNG_SINK),
     ], className="page-metric", lang="zh-CN" if lang == "zh" else "en", **{"data-metric": key or ""})
 
 
-def _body(view: ViewState, lang: str, key: str | None, dimension: str | None, choices: tuple[str, ...]) -> list:
+def _body(view: ViewState, lang: str, key: str | None, scope: drill.Scope | None) -> list:
     return [
         html.Div([
             html.Div([html.Div(id=ids.SUMMARY, className="summary-slot"),
                       html.P(id=ids.PROJECTION, className="projection"),
                       html.Div(id=ids.MILESTONES, className="milestone-list")], className="metric-side"),
             html.Section([html.H2(t("metric.trend", lang), className="section-title"),
-                          dcc.Loading(html.Div(id=ids.TREND, className="trend-slot"), delay_show=400)],
+                          dcc.Loading(html.Div([
+                              # One chart for the page's life: a drill step redraws it in place (plotly.react).
+                              dcc.Graph(id=ids.TREND_GRAPH, figure=views.NO_FIGURE,
+                                        config=views.graph_config(key, "trend"), className="trend-graph"),
+                              html.Div(id=ids.TREND_NOTE)], id=ids.TREND, className="trend-slot"), delay_show=400)],
                          className="card-section trend-section"),
         ], className="metric-top"),
         html.Section([
             html.Div([html.H2(t("metric.breakdown", lang), className="section-title"),
                       html.Div(id=ids.CRUMBS)], className="drill-head"),
             html.Div([html.Span(t("metric.breakdown_by", lang), className="fact-label me-2"),
-                      dbc.RadioItems(id=ids.DIMENSION, value=dimension, className="btn-group",
-                                     inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
-                                     labelCheckedClassName="active",
-                                     options=[{"label": labels.column_label(d, lang), "value": d} for d in choices])],
-                     id=ids.DIMENSION_WRAP, className="dimension-picker" + ("" if choices else " d-none")),
+                      html.Div(drill.dimension_picker(scope, lang), id=ids.DIMENSION_SLOT)],
+                     id=ids.DIMENSION_WRAP, className="dimension-picker" + ("" if scope and scope.choices else " d-none")),
             html.P(id=ids.HINT, className="drill-hint"),
             html.Div(id=ids.BREAKDOWN_ERROR),
             html.Div([dcc.Graph(id=ids.BREAKDOWN, config=views.graph_config(key, "breakdown"),
                                 className="breakdown-graph"),
                       html.Div(id=ids.BREAKDOWN_TABLE)], id=ids.BREAKDOWN_WRAP),
-            html.Div([html.Div(id=ids.RECORDS),
-                      dbc.Pagination(id=ids.PAGER, max_value=1, active_page=view.page, fully_expanded=False,
-                                     first_last=True, previous_next=True, className="records-pager mt-2")],
+            html.Div([html.Div(id=ids.RECORDS), html.Div(drill.pager(view, max(1, view.page)), id=ids.PAGER_SLOT)],
                      id=ids.RECORDS_WRAP, className="records d-none"),
         ], className="card-section drill-section"),
         html.Details([html.Summary(t("explain.title", lang)), html.Div(id=ids.EXPLAIN)],
@@ -132,40 +132,65 @@ def register_callbacks(app: Dash) -> None:
     register_filter_callback(app, ids.FILTERS, ids.VIEW)
     views.register_callbacks(app)
 
-    @app.callback(Output(context.LOCATION, "href", allow_duplicate=True),
-                  Input(ids.BREAKDOWN, "clickData"), Input(ids.DIMENSION, "value"), Input(ids.PAGER, "active_page"),
-                  Input({"type": drill.SORT, "column": ALL}, "n_clicks"),
-                  State(ids.KEY, "data"), State(ids.VIEW, "data"), State(context.LOCATION, "pathname"),
-                  prevent_initial_call=True)
-    def navigate(click: dict | None, dimension: str | None, active_page: int | None, _sorts: list,
-                 key: str, data: dict, pathname: str) -> Any:
-        """Each drill step, breakdown choice, page and sort becomes a URL, so the back button steps back through it."""
+    # A click on a bar goes one level down in the browser: the bar carries the address it leads to.
+    app.clientside_callback(
+        """function(click) {
+            const point = click && click.points && click.points[0];
+            const address = point && point.customdata && point.customdata[3];
+            return typeof address === "string" ? address : window.dash_clientside.no_update;
+        }""",
+        Output(ids.HERE, "search", allow_duplicate=True), Input(ids.BREAKDOWN, "clickData"), prevent_initial_call=True)
+
+    # The picker, pager and sort buttons are drawn again with each view, and Dash runs callbacks for controls it
+    # draws: only a value that differs from what was drawn (or a click) is a user's step.
+    app.clientside_callback(
+        """function(by, page, sorts, shown) {
+            const clicked = (window.dash_clientside.callback_context.triggered || [])
+                .find(t => t.prop_id.indexOf('"__SORT__"') >= 0 && t.value);
+            const step = clicked ? {sort: JSON.parse(clicked.prop_id.split(".n_clicks")[0]).column}
+                : by && shown && by !== shown.by ? {by: by}
+                : page && shown && page !== shown.page ? {page: page} : null;
+            return step ? Object.assign(step, {at: Date.now()}) : window.dash_clientside.no_update;
+        }""".replace("__SORT__", drill.SORT),
+        Output(ids.STEP, "data"), Input(ids.DIMENSION, "value"), Input(ids.PAGER, "active_page"),
+        Input({"type": drill.SORT, "column": ALL}, "n_clicks"), State(ids.SHOWN, "data"), prevent_initial_call=True)
+
+    @app.callback(Output(ids.HERE, "search"), Input(ids.STEP, "data"), State(ids.KEY, "data"),
+                  State(ids.VIEW, "data"), prevent_initial_call=True)
+    def navigate(step: dict | None, key: str, data: dict) -> Any:
+        """Each breakdown choice, page and sort becomes an address, so the back button steps back through it
+        and a copied link opens it; only the parts of the page that depend on it are redrawn."""
         view = ViewState.from_data(data)
-        sorted_by = next((f["prop_id"] for f in ctx.triggered if drill.SORT in f["prop_id"] and f["value"]), None)
-        column = json.loads(sorted_by.rsplit(".", 1)[0])["column"] if sorted_by else None
-        new = guarded(lambda: next_view(key, view, click, dimension, active_page, column), lambda _message: view,
+        new = guarded(lambda: next_view(key, view, step or {}), lambda _message: view,
                       "en")  # the page already shows why it cannot go anywhere (unknown metric, wrong period)
-        return no_update if new == view else new.href(pathname)
+        return no_update if new == view else new.query()
+
+    @app.callback(Output(ids.VIEW, "data"), Input(ids.HERE, "search"), State(ids.HERE, "pathname"),
+                  State(ids.KEY, "data"), State(ids.VIEW, "data"), prevent_initial_call=True)
+    def follow_address(search: str | None, pathname: str | None, key: str | None, data: dict) -> Any:
+        """The view of the address, whether the page's own step, the back button or a breadcrumb changed it.
+
+        Dash pages builds the page again only when the address differs from the one it last built; every other
+        change lands here, so the page always shows what its address says.
+        """
+        if not key or dash.strip_relative_path(pathname or "") != f"metric/{key}":
+            return no_update  # leaving the page: the next page is on its way
+        view = from_search(search)
+        return no_update if view == ViewState.from_data(data) else view.to_data()
 
 
-def next_view(key: str, view: ViewState, click: dict | None, dimension: str | None, active_page: int | None,
-              sort_column: str | None) -> ViewState:
-    """The view a user's action on the metric page leads to (the same view when nothing was done).
-
-    Dash also runs the callback when a page first puts these controls on screen, so each value is compared
-    with what the page showed instead of trusting which input fired.
-    """
+def next_view(key: str, view: ViewState, step: dict[str, Any]) -> ViewState:
+    """The view a user's step on the metric page leads to: {"sort": column}, {"by": dimension} or {"page": n}
+    (the same view when the step does not apply here)."""
     engine = context.engine()
     metric = engine.metric(key)
     s = drill.scope(engine, metric, view, context.today())
-    if sort_column:
-        descending = not view.descending if view.sort == sort_column else False
-        return replace(view, sort=sort_column, descending=descending, page=1)
-    points = (click or {}).get("points") or []
-    if points and s.clickable:
-        return drill.drilled_to(view, s, str(points[0]["customdata"][0]))
-    if dimension and dimension != s.dimension:
+    column, dimension, page = step.get("sort"), step.get("by"), step.get("page")
+    if isinstance(column, str) and s.at_records:
+        descending = not view.descending if view.sort == column else False
+        return replace(view, sort=column, descending=descending, page=1)
+    if dimension in s.choices and dimension != s.dimension:
         return replace(view, by=dimension, page=1)
-    if active_page and int(active_page) != view.page and s.at_records:
-        return replace(view, page=int(active_page))
+    if isinstance(page, int) and page >= 1 and page != view.page and s.at_records:
+        return replace(view, page=page)
     return view

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 import dash
-from dash import ALL, Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, dcc, html
 
 from dashboard import context
 from dashboard.components import kpi_tile, tile_placeholder, warning_block
@@ -26,24 +26,20 @@ REFRESH_MS = 5 * 60 * 1000  # a screen left open asks again; the engine answers 
 class ids:
     VIEW = "overview-view"
     FILTERS = FilterIds("overview")
-    SLOT = "overview-slot"  # pattern id {"type": SLOT, "key": metric key, "size": "hero" | "tile"}
+    RESULTS = "overview-results"  # the results strip's tiles
+    PILLARS = "overview-pillars"  # a section of tiles per pillar
     REFRESH = "overview-refresh"
 
 
+Draw = Callable[[Metric, str], Any]  # a metric and a tile size ("hero" | "tile") to what stands in its place
+
+
 def layout(**query: Any) -> html.Div:
-    """The page skeleton for the URL's view: filters, then a placeholder per tile that a callback fills."""
+    """The page skeleton for the URL's view: filters, then every tile as a placeholder that a callback fills."""
     view, problems = ViewState.from_query(query)
     lang = view.lang(context.default_language())
     catalogue: dict[str, Metric] = context.engine().catalogue
-    results = [catalogue[k] for k in RESULTS if k in catalogue]
-    sections = []
-    for pillar in Pillar:
-        members = [m for m in catalogue.values() if m.pillar is pillar]
-        if members:
-            sections.append(html.Section([
-                html.H3(t(f"pillar.{pillar.value}", lang), className="pillar-title"),
-                html.Div([_slot(m, view, lang, hero=False) for m in members], className="tile-grid"),
-            ], className="pillar", style={"--tiles": len(members)}, **{"data-pillar": pillar.value}))
+    placeholder: Draw = lambda metric, size: tile_placeholder(metric, lang, size)  # noqa: E731
     return html.Div([
         dcc.Store(id=ids.VIEW, data=view.to_data()),
         dcc.Interval(id=ids.REFRESH, interval=REFRESH_MS),
@@ -51,17 +47,29 @@ def layout(**query: Any) -> html.Div:
         warning_block(problems, lang),
         filter_bar(ids.FILTERS, view, lang, context.today()),
         html.Section([html.H2(t("overview.results", lang), className="visually-hidden"),
-                      html.Div([_slot(m, view, lang, hero=True) for m in results], className="hero-strip")],
+                      html.Div(results(catalogue, placeholder), id=ids.RESULTS, className="hero-strip")],
                      className="results", **{"aria-label": t("overview.results", lang)}),
         html.H2(t("overview.kpis", lang), className="visually-hidden"),
-        html.Div(sections, className="pillars"),
+        html.Div(pillars(catalogue, lang, placeholder), id=ids.PILLARS, className="pillars"),
     ], className="page-overview", lang="zh-CN" if lang == "zh" else "en")
 
 
-def _slot(metric: Metric, view: ViewState, lang: str, hero: bool) -> html.Div:
-    size = "hero" if hero else "tile"
-    return html.Div(tile_placeholder(metric, lang, size), id={"type": ids.SLOT, "key": metric.key, "size": size},
-                    className="tile-slot")
+def results(catalogue: dict[str, Metric], draw: Draw) -> list[Any]:
+    """The programme's three results, large."""
+    return [draw(catalogue[k], "hero") for k in RESULTS if k in catalogue]
+
+
+def pillars(catalogue: dict[str, Metric], lang: str, draw: Draw) -> list[html.Section]:
+    """A section per programme pillar with a tile per KPI in it."""
+    sections = []
+    for pillar in Pillar:
+        members = [m for m in catalogue.values() if m.pillar is pillar]
+        if members:
+            sections.append(html.Section([
+                html.H3(t(f"pillar.{pillar.value}", lang), className="pillar-title"),
+                html.Div([draw(m, "tile") for m in members], className="tile-grid"),
+            ], className="pillar", style={"--tiles": len(members)}, **{"data-pillar": pillar.value}))
+    return sections
 
 
 def tile_for(key: str, view: ViewState, size: str, record: bool = True) -> Any:
@@ -98,15 +106,18 @@ def _spark(engine: Any, key: str, filters: Filters) -> list[float | None]:
 def register_callbacks(app: Dash) -> None:
     register_filter_callback(app, ids.FILTERS, ids.VIEW)
 
-    # One request fills every tile: the browser re-renders the page once per answer, so 22 small answers cost far
-    # more than one (measured: 1.6 s against 0.5 s warm on the 1M-record demo). Each tile is still guarded on
-    # its own: one failing KPI shows its error in its tile and the others render.
-    @app.callback(Output({"type": ids.SLOT, "key": ALL, "size": ALL}, "children"),
-                  Input({"type": ids.SLOT, "key": ALL, "size": ALL}, "id"), Input(ids.REFRESH, "n_intervals"),
-                  State(ids.VIEW, "data"))
-    def fill_tiles(slots: list[dict], _tick: int | None, data: dict) -> list[Any]:
+    # One answer fills every tile, as two outputs: the browser's work per output is what the page waits for
+    # (measured on the 1M-record demo: 24 outputs took 0.64 s to draw, the engine answered in 0.05 s). Each tile
+    # is still guarded on its own: one failing KPI shows its error in its tile and the others render.
+    @app.callback(Output(ids.RESULTS, "children"), Output(ids.PILLARS, "children"),
+                  Input(ids.VIEW, "data"), Input(ids.REFRESH, "n_intervals"))
+    def fill_tiles(data: dict, tick: int | None) -> tuple[list, list]:
         view = ViewState.from_data(data)
         lang = view.lang(context.default_language())
-        return [guarded(lambda slot=slot: tile_for(slot["key"], view, slot["size"], record=not _tick),
-                        lambda message: html.Div(message, className="error-block", role="alert"), lang)
-                for slot in slots]
+        catalogue: dict[str, Metric] = context.engine().catalogue
+
+        def draw(metric: Metric, size: str) -> Any:
+            return guarded(lambda: tile_for(metric.key, view, size, record=not tick),
+                           lambda message: html.Div(message, className="error-block", role="alert"), lang)
+
+        return results(catalogue, draw), pillars(catalogue, lang, draw)

@@ -42,11 +42,11 @@ class Picture:
 def email_figure(chart: ChartData, plan: pl.DataFrame, lang: str) -> go.Figure:
     """The metric page's trend for this chart, on white (transparent PNGs turn unreadable in dark mail clients)."""
     h = chart.headline
-    figure = trend_figure(
+    figure = go.Figure(trend_figure(
         chart.metric, chart.periods, chart.values, lang, "light", selected=(chart.filters.start, chart.filters.end),
         baseline=h.baseline if h else None, target_date=h.target_date if h else None,
         months_to_target=h.months_to_target if h else None,
-        milestones=milestones_for(plan, chart.metric.key, lang))
+        milestones=milestones_for(plan, chart.metric.key, lang)))
     surface = palette("light").surface
     figure.update_layout(paper_bgcolor=surface, plot_bgcolor=surface, margin=dict(l=12, r=16, t=12, b=12))
     return figure
