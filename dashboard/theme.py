@@ -60,12 +60,14 @@ def palette(theme: str) -> Palette:
 def base_layout(theme: str, **overrides: Any) -> dict[str, Any]:
     """A plotly layout that sits on the page's own background in the given theme."""
     p = palette(theme)
-    axis = dict(gridcolor=p.grid, linecolor=p.grid, zerolinecolor=p.grid, tickfont=dict(color=p.muted),
-                title=dict(font=dict(color=p.muted)))
+    # Complete on its own: figures sent as plain dicts carry no plotly.py template, so what its default template
+    # gave (room for tick labels, no tick marks) is said here.
+    axis = dict(gridcolor=p.grid, linecolor=p.grid, zerolinecolor=p.grid, zerolinewidth=2, automargin=True, ticks="",
+                tickfont=dict(color=p.muted), title=dict(font=dict(color=p.muted), standoff=15))
     layout: dict[str, Any] = dict(
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", colorway=p.colorway(),
-        font=dict(family=FONT, color=p.text, size=14), margin=dict(l=8, r=8, t=8, b=8),
-        xaxis=dict(axis), yaxis=dict(axis), hoverlabel=dict(font=dict(family=FONT, size=14)),
+        font=dict(family=FONT, color=p.text, size=14), margin=dict(l=8, r=8, t=8, b=8), autotypenumbers="strict",
+        xaxis=dict(axis), yaxis=dict(axis), hoverlabel=dict(align="left", font=dict(family=FONT, size=14)),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(color=p.text)),
     )
     layout.update(overrides)

@@ -154,6 +154,13 @@ def test_summary_trend_and_how_it_is_computed(duo: DashComposite, demo_runtime: 
     assert "demo.master_records" in explain and "updated_at" in explain
     assert "python app.py --language en query data_accuracy" in explain
     assert len(duo.find_elements("#metric-milestones li")) == len(lane["text"])
+    # Every tick label is readable: inside the chart, none cut off at its edges.
+    clipped = duo.driver.execute_script("""
+        const box = document.querySelector('#metric-trend .js-plotly-plot').getBoundingClientRect();
+        const ticks = [...document.querySelectorAll('#metric-trend .xtick text, #metric-trend .ytick text')];
+        return [ticks.length, ticks.map(t => t.getBoundingClientRect()).filter(r => r.left < box.left ||
+            r.right > box.right || r.top < box.top || r.bottom > box.bottom).length];""")
+    assert clipped[0] >= 6 and clipped[1] == 0, clipped
 
 
 def test_export_breakdown_as_csv(duo: DashComposite, demo_runtime: vantage.Runtime) -> None:
