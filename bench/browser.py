@@ -69,8 +69,9 @@ def overview_seconds(driver, url: str) -> float:  # noqa: ANN001
 
 
 def drill_seconds(driver, url: str) -> float:  # noqa: ANN001
-    """From the click on the worst department's bar to the frame where the next level is on screen and every
-    part of the page has its answer, timed in the page (the WebDriver's own latency is not the user's wait)."""
+    """From the click on the worst department's bar (the button's release, when a click is complete) to the frame
+    where the next level is on screen and every part of the page has its answer, timed in the page (the
+    WebDriver's own latency is not the user's wait)."""
     from selenium.webdriver.common.action_chains import ActionChains
 
     driver.get(url)
@@ -79,7 +80,7 @@ def drill_seconds(driver, url: str) -> float:  # noqa: ANN001
     ActionChains(driver).move_to_element(bar).pause(0.3).perform()
     driver.execute_script(
         "window.__drill = {}; const before = location.href;"
-        "document.addEventListener('mousedown', e => { window.__drill.click = e.timeStamp; }, "
+        "document.addEventListener('click', e => { window.__drill.click = e.timeStamp; }, "
         "{capture: true, once: true});"
         f"const settled = () => ({SETTLED.strip().removeprefix('return ').rstrip(';')});"
         "const ready = () => location.href !== before && "

@@ -95,7 +95,8 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
     if not periods:
         return fig
     fig["data"].append(dict(
-        type="scatter", x=list(periods), y=list(values), customdata=[format_value(v, metric.unit, lang) for v in values],
+        type="scatter", x=list(periods), y=list(values),
+        customdata=[format_value(v, metric.unit, lang) for v in values],
         name=metric.title(lang), mode="lines+markers", line=dict(color=p.series, width=3), marker=dict(size=7),
         xperiod="M1", xperiodalignment="middle", hovertemplate="%{x|%Y-%m}: <b>%{customdata}</b><extra></extra>"))
     first, last = periods[0], periods[-1]
@@ -208,9 +209,8 @@ def per_slice_target(metric: Metric) -> bool:
 
 def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values: Sequence[float | None],
                      rows: Sequence[int], lang: str, theme: str, clickable: bool,
-                     links: Sequence[str] = ()) -> dict[str, Any]:
-    """Horizontal bars, worst first at the top; ids (and, for a drill, the address each bar leads to) ride in
-    customdata.
+                     leads_to: Sequence[Any] = ()) -> dict[str, Any]:
+    """Horizontal bars, worst first at the top; ids (and, for a drill, where each bar leads) ride in customdata.
 
     When the target applies to each slice, bars grow from the target line, so the gap to it is what you see.
     """
@@ -225,7 +225,7 @@ def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values:
         base, x = against, [(v - against) if v is not None else 0 for v in values]
     row_word = t("chart.rows", lang)
     bar = dict(type="bar", x=x, y=names, orientation="h", marker=dict(color=colours),
-               customdata=[[str(i), f, r, *([links[n]] if links else [])] for n, (i, f, r) in enumerate(zip(ids, fmt, rows))],
+               customdata=[[str(i), f, r, *leads_to[n:n + 1]] for n, (i, f, r) in enumerate(zip(ids, fmt, rows))],
                text=fmt, textposition="outside",
                cliponaxis=False, textfont=dict(color=p.text),
                hovertemplate=f"%{{y}}: <b>%{{customdata[1]}}</b> · {row_word} %{{customdata[2]:,}}<extra></extra>")

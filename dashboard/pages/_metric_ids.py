@@ -5,8 +5,9 @@ from dashboard.pages._filters import FilterIds
 
 
 class ids:
-    VIEW = "metric-view"  # the view shown: follows HERE
-    HERE = "metric-here"  # the address as the page's own steps (drill, breakdown, page, sort) change it
+    VIEW = "metric-view"  # the view shown
+    ADDRESS = "metric-address"  # the address after the back button or a link changed it (assets/metric.js)
+    GO = "metric-go"  # a step the server worked out: {search, view}
     SHOWN = "metric-shown"  # the breakdown and record page on screen, to tell a user's choice from a redraw
     STEP = "metric-step"  # the user's last choice of breakdown, record page or sort
     KEY = "metric-key"  # the metric shown

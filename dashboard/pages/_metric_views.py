@@ -117,7 +117,9 @@ def drill_panel(r: Request, path: str) -> tuple:
     parts: dict[str, Any] = {
         "crumbs": drill.crumbs(r.metric, r.view, s, path, lang), "hint": "", "figure": NO_FIGURE,
         "breakdown_class": "breakdown" + HIDDEN, "table": None, "error": None, "records": None,
-        "records_class": "records" + HIDDEN, "pager": drill.pager(r.view, 1), "picker": drill.dimension_picker(s, lang),
+        # The picker and pager are drawn only where they show: each one drawn is work for the browser.
+        "records_class": "records" + HIDDEN, "pager": no_update,
+        "picker": no_update if s.at_records else drill.dimension_picker(s, lang),
         "picker_class": "dimension-picker" + ("" if s.choices and not s.at_records else HIDDEN),
         "shown": {"by": s.dimension, "page": r.view.page}}
     route = " → ".join(labels.column_label(d, lang) for d in r.metric.drill_path)
@@ -138,14 +140,19 @@ def drill_panel(r: Request, path: str) -> tuple:
             parts.update(
                 figure=breakdown_figure(
                     r.metric, s.dimension, list(frame[s.dimension]), list(frame["value"]), list(frame["rows"]), lang,
-                    r.theme, s.clickable,
-                    [drill.drilled_to(r.view, s, str(v)).query() for v in frame[s.dimension]] if s.clickable else ()),
+                    r.theme, s.clickable, [_step(drill.drilled_to(r.view, s, str(v))) for v in frame[s.dimension]]
+                    if s.clickable else ()),
                 breakdown_class="breakdown" + (" clickable" if s.clickable else ""),
                 table=drill.breakdown_table(r.metric, s, frame, r.view, path, lang),
                 hint=(t("metric.drill_hint", lang, path=route) if s.clickable else
                       t("metric.drill_other", lang, path=route,
                         next=labels.column_label(s.next_dimension or "", lang)) if s.next_dimension else ""))
     return tuple(parts[name] for name in DRILL_OUTPUTS)
+
+
+def _step(view: ViewState) -> dict[str, Any]:
+    """Where a bar leads: the address and the view it stands for, so a click needs no round trip to know."""
+    return {"search": view.query(), "view": view.to_data()}
 
 
 def drill_failed(message: str, lang: str) -> tuple:

@@ -6,7 +6,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
 from config.errors import UsageError, VantageError
 from dashboard import context, labels
@@ -61,9 +61,8 @@ def layout(key: str | None = None, **query: Any) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.VIEW, data=view.to_data()),
         dcc.Store(id=ids.KEY, data=key),
-        # The page's own steps write here: the address bar and history change, the page is not built again.
-        dcc.Location(id=ids.HERE, refresh=False),
-        dcc.Store(id=ids.SHOWN), dcc.Store(id=ids.STEP),
+        # The page's own steps change the address and the view without the page being built again (metric.js).
+        dcc.Store(id=ids.ADDRESS), dcc.Store(id=ids.GO), dcc.Store(id=ids.SHOWN), dcc.Store(id=ids.STEP),
         html.Nav(html.Ol([html.Li(dcc.Link(t("nav.overview", lang), href=overview), className="breadcrumb-item"),
                           html.Li(pillar, className="breadcrumb-item"),
                           html.Li(title, className="breadcrumb-item active", **{"aria-current": "page"})],
@@ -102,7 +101,8 @@ def _body(view: ViewState, lang: str, key: str | None, scope: drill.Scope | None
                       html.Div(id=ids.CRUMBS)], className="drill-head"),
             html.Div([html.Span(t("metric.breakdown_by", lang), className="fact-label me-2"),
                       html.Div(drill.dimension_picker(scope, lang), id=ids.DIMENSION_SLOT)],
-                     id=ids.DIMENSION_WRAP, className="dimension-picker" + ("" if scope and scope.choices else " d-none")),
+                     id=ids.DIMENSION_WRAP,
+                     className="dimension-picker" + ("" if scope and scope.choices else " d-none")),
             html.P(id=ids.HINT, className="drill-hint"),
             html.Div(id=ids.BREAKDOWN_ERROR),
             html.Div([dcc.Graph(id=ids.BREAKDOWN, config=views.graph_config(key, "breakdown"),
@@ -132,14 +132,16 @@ def register_callbacks(app: Dash) -> None:
     register_filter_callback(app, ids.FILTERS, ids.VIEW)
     views.register_callbacks(app)
 
-    # A click on a bar goes one level down in the browser: the bar carries the address it leads to.
+    # A click on a bar goes one level down in the browser: the bar carries the address it leads to and the view
+    # that address stands for, so the page asks for the next level's numbers at once.
     app.clientside_callback(
         """function(click) {
             const point = click && click.points && click.points[0];
-            const address = point && point.customdata && point.customdata[3];
-            return typeof address === "string" ? address : window.dash_clientside.no_update;
+            return window.dash_clientside.vantage_metric.go(point && point.customdata && point.customdata[3]);
         }""",
-        Output(ids.HERE, "search", allow_duplicate=True), Input(ids.BREAKDOWN, "clickData"), prevent_initial_call=True)
+        Output(ids.VIEW, "data", allow_duplicate=True), Input(ids.BREAKDOWN, "clickData"), prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction("vantage_metric", "go"), Output(ids.VIEW, "data", allow_duplicate=True),
+                            Input(ids.GO, "data"), prevent_initial_call=True)
 
     # The picker, pager and sort buttons are drawn again with each view, and Dash runs callbacks for controls it
     # draws: only a value that differs from what was drawn (or a click) is a user's step.
@@ -155,25 +157,26 @@ def register_callbacks(app: Dash) -> None:
         Output(ids.STEP, "data"), Input(ids.DIMENSION, "value"), Input(ids.PAGER, "active_page"),
         Input({"type": drill.SORT, "column": ALL}, "n_clicks"), State(ids.SHOWN, "data"), prevent_initial_call=True)
 
-    @app.callback(Output(ids.HERE, "search"), Input(ids.STEP, "data"), State(ids.KEY, "data"),
-                  State(ids.VIEW, "data"), prevent_initial_call=True)
+    @app.callback(Output(ids.GO, "data"), Input(ids.STEP, "data"), State(ids.KEY, "data"), State(ids.VIEW, "data"),
+                  prevent_initial_call=True)
     def navigate(step: dict | None, key: str, data: dict) -> Any:
         """Each breakdown choice, page and sort becomes an address, so the back button steps back through it
         and a copied link opens it; only the parts of the page that depend on it are redrawn."""
         view = ViewState.from_data(data)
         new = guarded(lambda: next_view(key, view, step or {}), lambda _message: view,
                       "en")  # the page already shows why it cannot go anywhere (unknown metric, wrong period)
-        return no_update if new == view else new.query()
+        return no_update if new == view else {"search": new.query(), "view": new.to_data()}
 
-    @app.callback(Output(ids.VIEW, "data"), Input(ids.HERE, "search"), State(ids.HERE, "pathname"),
-                  State(ids.KEY, "data"), State(ids.VIEW, "data"), prevent_initial_call=True)
-    def follow_address(search: str | None, pathname: str | None, key: str | None, data: dict) -> Any:
-        """The view of the address, whether the page's own step, the back button or a breadcrumb changed it.
+    @app.callback(Output(ids.VIEW, "data", allow_duplicate=True), Input(ids.ADDRESS, "data"), State(ids.KEY, "data"),
+                  State(ids.VIEW, "data"), prevent_initial_call=True)
+    def follow_address(address: str | None, key: str | None, data: dict) -> Any:
+        """The view of the address after the back or forward button or a link within the page changed it.
 
         Dash pages builds the page again only when the address differs from the one it last built; every other
         change lands here, so the page always shows what its address says.
         """
-        if not key or dash.strip_relative_path(pathname or "") != f"metric/{key}":
+        path, _, search = (address or "").partition("?")
+        if not key or dash.strip_relative_path(path) != f"metric/{key}":
             return no_update  # leaving the page: the next page is on its way
         view = from_search(search)
         return no_update if view == ViewState.from_data(data) else view.to_data()
