@@ -17,6 +17,7 @@ from selenium.webdriver.common.by import By
 import app as vantage
 from dashboard import labels
 from dashboard.state import ViewState
+from metrics.format import format_value
 from metrics.periods import Filters
 # One server and browser per module: the same fixtures and helpers as the overview's tests.
 from tests.test_browser_overview import (SCREENSHOTS, demo_runtime, duo, open_view, query, screenshot,  # noqa: F401
@@ -101,6 +102,51 @@ def test_drill_from_the_kpi_to_the_records_that_need_fixing(duo: DashComposite,
     until(lambda: drill_values(duo) == [], timeout=10)
     settle(duo)
     assert crumbs(duo) == ["Data accuracy"]
+
+
+def page_kept(duo: DashComposite) -> bool:
+    """Whether the page on screen is the one marked by mark_page (not built again since)."""
+    return bool(duo.driver.execute_script("return !!(document.querySelector('.page-metric') || {}).vantageMark;"))
+
+
+def mark_page(duo: DashComposite) -> None:
+    duo.driver.execute_script("document.querySelector('.page-metric').vantageMark = true;")
+
+
+def test_a_drill_step_redraws_the_numbers_not_the_page_and_back_returns_to_the_first_view(
+        duo: DashComposite, demo_runtime: vantage.Runtime) -> None:
+    open_view(duo, DRILL + "?lang=en")
+    first = (crumbs(duo), bar_ids(duo), duo.find_element("#summary-data_accuracy .kpi-value").text)
+    mark_page(duo)
+    click_bar(duo, 0)
+    department = first[1][0]
+    assert drill_values(duo) == [department] and page_kept(duo)  # the filters, header and scroll stay put
+    # The headline follows the drill: the department's own number, as the engine computes it.
+    filters = Filters(*ViewState().period_bounds(demo_runtime.config.today()), (("department", department),))
+    value = demo_runtime.engine.headline("data_accuracy", filters).data.value
+    assert duo.find_element("#summary-data_accuracy .kpi-value").text == format_value(
+        value, demo_runtime.catalogue["data_accuracy"].unit, "en")
+    assert len(crumbs(duo)) == 2 and bar_ids(duo) != first[1]
+    # Back to the address the page was opened at: the first view again, on the same page.
+    duo.driver.back()
+    until(lambda: drill_values(duo) == [], timeout=10)
+    settle(duo)
+    assert (crumbs(duo), bar_ids(duo), duo.find_element("#summary-data_accuracy .kpi-value").text) == first
+    duo.driver.forward()
+    until(lambda: len(crumbs(duo)) == 2, timeout=10)
+    settle(duo)
+    assert drill_values(duo) == [department]
+
+
+def test_switching_language_keeps_the_drill(duo: DashComposite) -> None:
+    open_view(duo, DRILL + "?lang=en")
+    click_bar(duo, 0)
+    path = drill_values(duo)
+    press(duo, duo.find_element("#shell-lang-zh"))
+    until(lambda: parse_qs(urlparse(duo.driver.current_url).query).get("lang") == ["zh"], timeout=10)
+    settle(duo)
+    assert drill_values(duo) == path and crumbs(duo)[0] == "数据准确率"
+    assert crumbs(duo)[1] == labels.value_label("department", path[0], "zh")
 
 
 def test_records_page_and_sort_on_the_server(duo: DashComposite, demo_runtime: vantage.Runtime) -> None:
