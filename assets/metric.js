@@ -27,9 +27,12 @@
   };
 
   function follow() {
-    var client = window.dash_clientside;
-    if (document.querySelector(PAGE) && client.set_props) {
-      client.set_props(ADDRESS, {data: window.location.pathname + window.location.search});
+    var client = window.dash_clientside, page = document.querySelector(PAGE);
+    var own = page ? "/metric/" + page.dataset.metric : null;
+    var here = window.location.pathname;
+    // Only an address of this metric's page: leaving the page is Dash pages' work.
+    if (own && client.set_props && here.slice(-own.length) === own) {
+      client.set_props(ADDRESS, {data: here + window.location.search});
     }
   }
 
