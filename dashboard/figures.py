@@ -200,13 +200,6 @@ def _definition_changes(fig: dict[str, Any], changes: Sequence[DefinitionChange]
         hovertemplate="%{customdata}<extra></extra>"))
 
 
-def per_slice_target(metric: Metric) -> bool:
-    """Whether the target applies to each department or system too (rates, averages, durations) or only to the
-    programme's total (sums such as hours saved, money, calls per day)."""
-    return metric.unit in (Unit.PERCENT, Unit.DAYS, Unit.SCORE) or (
-        metric.unit is Unit.HOURS and metric.good is Direction.DOWN)
-
-
 def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values: Sequence[float | None],
                      rows: Sequence[int], lang: str, theme: str, clickable: bool,
                      leads_to: Sequence[Any] = ()) -> dict[str, Any]:
@@ -217,7 +210,7 @@ def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values:
     p = palette(theme)
     names = [labels.value_label(dimension, i, lang) for i in ids]
     fmt = [format_value(v, metric.unit, lang) for v in values]
-    against = metric.target if metric.target is not None and per_slice_target(metric) else None
+    against = metric.target if metric.target_per_slice else None
     if against is None:
         colours, base, x = [p.series] * len(values), None, [v or 0 for v in values]
     else:

@@ -16,22 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from metrics.model import Direction, Metric, Unit
+from metrics.model import Metric
 from metrics.periods import Filters
 from metrics.status import NEAR, Status, meets
 
 DEPARTMENT = "department"
 
 
-def per_department_target(metric: Metric) -> bool:
-    """Whether the target applies to each department (rates, averages, durations) or only to the whole programme."""
-    return metric.target is not None and (metric.unit in (Unit.PERCENT, Unit.DAYS, Unit.SCORE) or (
-        metric.unit is Unit.HOURS and metric.good is Direction.DOWN))
-
-
 def cell_status(metric: Metric, value: float | None) -> Status:
     """On track (meets the target), at risk (within 5% of it), off track; unknown without a value or a target."""
-    if value is None or not per_department_target(metric):
+    if value is None or not metric.target_per_slice:
         return Status.UNKNOWN
     target = float(metric.target)  # type: ignore[arg-type]
     if meets(value, target, metric.good):
@@ -113,7 +107,7 @@ def league(engine: Any, filters: Filters) -> League:
     """Every department's KPIs for the period and the one before, through the engine (the viewer's scope holds)."""
     catalogue = engine.catalogue
     shown = [k for k, m in catalogue.items() if DEPARTMENT in m.dimensions]
-    ranked = tuple(k for k in shown if per_department_target(catalogue[k]))
+    ranked = tuple(k for k in shown if catalogue[k].target_per_slice)
     metrics = (*ranked, *(k for k in shown if k not in ranked))
     previous = filters.previous()
     values: dict[str, dict[str, list[float | None]]] = {}

@@ -114,6 +114,13 @@ class Metric:
     needs_fixing: pl.Expr | None = None  # per row: whether it belongs in the "records to fix" table
     module: str = ""
 
+    @property
+    def target_per_slice(self) -> bool:
+        """Whether the target holds for each department or system too (rates, averages, durations, scores) or only
+        for the programme's total (sums such as hours saved, money, calls per day)."""
+        return self.target is not None and (self.unit in (Unit.PERCENT, Unit.DAYS, Unit.SCORE) or (
+            self.unit is Unit.HOURS and self.good is Direction.DOWN))
+
     def expressions(self) -> dict[str, pl.Expr]:
         return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), pl.Expr)}
 

@@ -10,8 +10,7 @@ import pytest
 from dash import html
 
 from dashboard.components import delta_line, kpi_tile, status_badge, tile_placeholder, value_text
-from dashboard.figures import (Milestone, breakdown_figure, per_slice_target, sparkline_svg, trend_figure,
-                               trend_window)
+from dashboard.figures import Milestone, breakdown_figure, sparkline_svg, trend_figure, trend_window
 from metrics import registry
 from metrics.engine import Answer, Headline
 from metrics.format import format_value
@@ -170,7 +169,7 @@ def test_breakdown_bars_grow_from_the_target_only_where_it_applies_to_each_slice
     hours = go.Figure(breakdown_figure(catalogue["hours_saved"], "department", ["finance"], [300.0], [900], "en",
                                        "dark", False))
     assert hours.data[0].base is None  # a programme-wide total is no yardstick for one department
-    assert per_slice_target(catalogue["resolution_hours_median"]) and not per_slice_target(catalogue["hours_saved"])
+    assert catalogue["resolution_hours_median"].target_per_slice and not catalogue["hours_saved"].target_per_slice
 
 
 def test_a_hair_of_difference_does_not_fill_the_axis(catalogue: dict[str, Metric]) -> None:
