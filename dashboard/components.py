@@ -88,15 +88,17 @@ def value_text(shown: str) -> list[Any]:
 
 def kpi_tile(metric: Metric, lang: str, theme: str, href: str | None, *, answer: Any = None,
              sparkline: Sequence[float | None] = (), error: str | None = None, not_filterable: bool = False,
-             size: str = "tile") -> html.Div:
+             size: str = "tile", scope: str = "") -> html.Div:
     """One KPI: value, change, baseline → now, target, status, sparkline, freshness; or why it cannot be shown.
 
     `answer` is the engine's Answer[Headline]; `error` a VantageError message when there is no answer.
     size: "tile" (overview grid), "hero" (the results strip) or "summary" (a metric page's head, not a link).
+    `scope` names the part of the programme the number is for when it is not all of it ("Finance / ERP").
     """
     hero = size != "tile"
     key = metric.key
-    head: list[Any] = [html.Div(metric.title(lang), className="kpi-title")]
+    title: Any = [metric.title(lang), html.Div(scope, className="kpi-scope")] if scope else metric.title(lang)
+    head: list[Any] = [html.Div(title, className="kpi-title")]
     fresh_end: list[Any] = []
     status = "none"
     body: list[Any]

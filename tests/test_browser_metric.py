@@ -127,11 +127,14 @@ def test_a_drill_step_redraws_the_numbers_not_the_page_and_back_returns_to_the_f
     assert duo.find_element("#summary-data_accuracy .kpi-value").text == format_value(
         value, demo_runtime.catalogue["data_accuracy"].unit, "en")
     assert len(crumbs(duo)) == 2 and bar_ids(duo) != first[1]
+    assert duo.find_element("#summary-data_accuracy .kpi-scope").text == labels.value_label("department", department,
+                                                                                          "en")
     # Back to the address the page was opened at: the first view again, on the same page.
     duo.driver.back()
     until(lambda: drill_values(duo) == [], timeout=10)
     settle(duo)
     assert (crumbs(duo), bar_ids(duo), duo.find_element("#summary-data_accuracy .kpi-value").text) == first
+    assert not duo.find_elements("#summary-data_accuracy .kpi-scope")  # the whole programme's number again
     duo.driver.forward()
     until(lambda: len(crumbs(duo)) == 2, timeout=10)
     settle(duo)

@@ -62,7 +62,8 @@ def graph_config(key: str | None, what: str) -> dict:
 def summary(r: Request) -> tuple[Any, str]:
     answer = r.engine.headline(r.metric.key, r.scope.filters)
     context.audit("view", r.metric.key, r.scope.filters.params())
-    tile = kpi_tile(r.metric, r.lang, r.theme, None, answer=answer, size="summary")
+    scope = " / ".join(labels.value_label(d, v, r.lang) for d, v in r.scope.chosen)  # the drill's number, named
+    tile = kpi_tile(r.metric, r.lang, r.theme, None, answer=answer, size="summary", scope=scope)
     return tile, projection_text(r.metric, answer.data, r.lang)
 
 
