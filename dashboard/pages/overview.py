@@ -1,8 +1,9 @@
 """Overview: the programme's three results, then a tile per KPI grouped by pillar; a tile opens its metric page."""
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, timedelta
+from typing import Any, Callable, NamedTuple
 
 import dash
 from dash import Dash, Input, Output, dcc, html
@@ -20,6 +21,7 @@ dash.register_page(__name__, path="/", name="Overview", title="Vantage", order=0
 
 RESULTS = ("data_accuracy", "hours_saved", "error_reduction")  # what leadership asked the programme to deliver
 SPARK_MONTHS = 12
+TILE_WORKERS = 4  # KPIs asked side by side when their answers are not cached
 REFRESH_MS = 5 * 60 * 1000  # a screen left open asks again; the engine answers from cache until the data changes
 
 
@@ -72,22 +74,34 @@ def pillars(catalogue: dict[str, Metric], lang: str, draw: Draw) -> list[html.Se
     return sections
 
 
-def tile_for(key: str, view: ViewState, size: str, record: bool = True) -> Any:
-    """The tile of one KPI for a view: its headline and monthly sparkline, or the error in its place."""
-    engine = context.engine()
+class Numbers(NamedTuple):  # not a dataclass: Dash pages loads this module outside sys.modules
+    """What a tile shows of one KPI: the filters it was asked with, its headline and its monthly sparkline."""
+
+    filters: Filters
+    answer: Any
+    sparkline: list[float | None]
+
+
+def ask(engine: Any, metric: Metric, view: ViewState, today: date) -> Numbers:
+    """The engine's answers behind one tile (no request context needed: safe to run beside the others)."""
+    filters = view.filters(today, metric.dimensions)
+    return Numbers(filters, engine.headline(metric.key, filters), _spark(engine, metric.key, filters))
+
+
+def tile_for(metric: Metric, view: ViewState, size: str, asked: Future | None, record: bool = True) -> Any:
+    """The tile of one KPI for a view, from its numbers as asked (None: not filterable by the view's
+    department), or the error in its place."""
     lang = view.lang(context.default_language())
     theme = view.theme_name()
-    metric = engine.metric(key)
-    href = view.shared().href(dash.get_relative_path(f"/metric/{key}"))
-    if view.department and "department" not in metric.dimensions:
+    href = view.shared().href(dash.get_relative_path(f"/metric/{metric.key}"))
+    if asked is None:
         return kpi_tile(metric, lang, theme, href, not_filterable=True, size=size)
 
     def compute() -> Any:
-        filters = view.filters(context.today(), metric.dimensions)
+        numbers: Numbers = asked.result()
         if record and size != "hero":  # once per KPI shown, not per results-strip repeat or timed refresh
-            context.audit("view", key, filters.params())
-        answer = engine.headline(key, filters)
-        return kpi_tile(metric, lang, theme, href, answer=answer, sparkline=_spark(engine, key, filters), size=size)
+            context.audit("view", metric.key, numbers.filters.params())
+        return kpi_tile(metric, lang, theme, href, answer=numbers.answer, sparkline=numbers.sparkline, size=size)
 
     return guarded(compute, lambda message: kpi_tile(metric, lang, theme, href, error=message, size=size), lang)
 
@@ -114,10 +128,17 @@ def register_callbacks(app: Dash) -> None:
     def fill_tiles(data: dict, tick: int | None) -> tuple[list, list]:
         view = ViewState.from_data(data)
         lang = view.lang(context.default_language())
-        catalogue: dict[str, Metric] = context.engine().catalogue
+        engine, today = context.engine(), context.today()  # the viewer's scope, taken here in the request
+        catalogue: dict[str, Metric] = engine.catalogue
+        # The engine's work runs outside Python's lock (polars), so KPIs asked side by side use every core when
+        # their answers are not cached yet (a cached answer costs the same either way). Each KPI is asked once,
+        # for its grid tile and its results-strip tile alike; the workers touch no request state.
+        with ThreadPoolExecutor(max_workers=TILE_WORKERS) as pool:
+            asked = {m.key: pool.submit(ask, engine, m, view, today) for m in catalogue.values()
+                     if not (view.department and "department" not in m.dimensions)}
 
         def draw(metric: Metric, size: str) -> Any:
-            return guarded(lambda: tile_for(metric.key, view, size, record=not tick),
+            return guarded(lambda: tile_for(metric, view, size, asked.get(metric.key), record=not tick),
                            lambda message: html.Div(message, className="error-block", role="alert"), lang)
 
         return results(catalogue, draw), pillars(catalogue, lang, draw)
