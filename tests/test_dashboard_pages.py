@@ -1,12 +1,13 @@
 """The pages' helpers without a browser: filter changes, where a drill stands, projections and exports."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
 import pytest
 
-from dashboard.pages._drill import crumbs, drilled_to, records_table, scope
+from dashboard.pages._drill import crumbs, drilled_to, next_view, records_table, scope
 from dashboard.pages._filters import ALL_DEPARTMENTS, changed_view, shown_values
 from dashboard.pages._metric_parts import cli_command, csv_text, labelled, milestones_for, projection_text
 from dashboard.state import ViewState
@@ -48,6 +49,17 @@ def test_scope_follows_the_drill_path(runtime) -> None:  # noqa: ANN001 - app.Ru
     assert dict(deep.filters.where) == {"department": "finance", "source_system": "ERP", "domain": "customer"}
     other = scope(engine, metric, ViewState(by="domain"), TODAY)
     assert other.dimension == "domain" and not other.clickable  # bars drill only along the path
+
+
+def test_a_step_on_the_metric_page_becomes_a_new_view(runtime) -> None:  # noqa: ANN001
+    engine, deep = runtime.engine, ViewState(drill=("finance", "ERP", "customer"), page=3)
+    assert next_view(engine, "data_accuracy", ViewState(), {"by": "domain"}, TODAY) == ViewState(by="domain")
+    assert next_view(engine, "data_accuracy", ViewState(), {"by": "colour"}, TODAY) == ViewState()  # not here
+    assert next_view(engine, "data_accuracy", ViewState(), {"page": 2}, TODAY) == ViewState()  # no records shown
+    assert next_view(engine, "data_accuracy", deep, {"page": 2}, TODAY) == replace(deep, page=2)
+    by_code = next_view(engine, "data_accuracy", deep, {"sort": "code"}, TODAY)
+    assert (by_code.sort, by_code.descending, by_code.page) == ("code", False, 1)  # a new sort starts at page 1
+    assert next_view(engine, "data_accuracy", by_code, {"sort": "code"}, TODAY).descending  # again: the other way
 
 
 def test_the_department_filter_counts_as_the_first_drill_step(runtime) -> None:  # noqa: ANN001

@@ -65,6 +65,21 @@ def drilled_to(view: ViewState, s: Scope, value: str) -> ViewState:
     return replace(view, drill=(*view.drill, value), by="", page=1, sort="", descending=False)
 
 
+def next_view(engine: Any, key: str, view: ViewState, step: dict[str, Any], today: date) -> ViewState:
+    """The view a user's step on the metric page leads to: {"sort": column}, {"by": dimension} or {"page": n}
+    (the same view when the step does not apply where the view stands)."""
+    s = scope(engine, engine.metric(key), view, today)
+    column, dimension, page = step.get("sort"), step.get("by"), step.get("page")
+    if isinstance(column, str) and s.at_records:
+        descending = not view.descending if view.sort == column else False
+        return replace(view, sort=column, descending=descending, page=1)
+    if dimension in s.choices and dimension != s.dimension:
+        return replace(view, by=dimension, page=1)
+    if isinstance(page, int) and page >= 1 and page != view.page and s.at_records:
+        return replace(view, page=page)
+    return view
+
+
 def crumbs(metric: Metric, view: ViewState, s: Scope, path: str, lang: str) -> html.Nav:
     """Breadcrumbs from the whole KPI down to the current level; every step but the last is a link back up."""
     items: list[Any] = []

@@ -1,7 +1,6 @@
 """Metric page: a KPI's trend toward its target, its breakdown and drill down to the records, and how it is computed."""
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import dash
@@ -163,7 +162,8 @@ def register_callbacks(app: Dash) -> None:
         """Each breakdown choice, page and sort becomes an address, so the back button steps back through it
         and a copied link opens it; only the parts of the page that depend on it are redrawn."""
         view = ViewState.from_data(data)
-        new = guarded(lambda: next_view(key, view, step or {}), lambda _message: view,
+        new = guarded(lambda: drill.next_view(context.engine(), key, view, step or {}, context.today()),
+                      lambda _message: view,
                       "en")  # the page already shows why it cannot go anywhere (unknown metric, wrong period)
         return no_update if new == view else {"search": new.query(), "view": new.to_data()}
 
@@ -180,20 +180,3 @@ def register_callbacks(app: Dash) -> None:
             return no_update  # leaving the page: the next page is on its way
         view = from_search(search)
         return no_update if view == ViewState.from_data(data) else view.to_data()
-
-
-def next_view(key: str, view: ViewState, step: dict[str, Any]) -> ViewState:
-    """The view a user's step on the metric page leads to: {"sort": column}, {"by": dimension} or {"page": n}
-    (the same view when the step does not apply here)."""
-    engine = context.engine()
-    metric = engine.metric(key)
-    s = drill.scope(engine, metric, view, context.today())
-    column, dimension, page = step.get("sort"), step.get("by"), step.get("page")
-    if isinstance(column, str) and s.at_records:
-        descending = not view.descending if view.sort == column else False
-        return replace(view, sort=column, descending=descending, page=1)
-    if dimension in s.choices and dimension != s.dimension:
-        return replace(view, by=dimension, page=1)
-    if isinstance(page, int) and page >= 1 and page != view.page and s.at_records:
-        return replace(view, page=page)
-    return view
