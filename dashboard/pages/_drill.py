@@ -165,13 +165,15 @@ def _cell(column: str, value: Any, lang: str) -> Any:
 
 def dimension_picker(s: Scope | None, lang: str) -> dbc.RadioItems:
     """The dimensions left to break down by at this level, the one shown checked (none without a scope)."""
+    choices = s.choices if s else ()
     return dbc.RadioItems(id=ids.DIMENSION, value=s.dimension if s else None, className="btn-group",
                           inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
                           labelCheckedClassName="active",
-                          options=[{"label": labels.column_label(d, lang), "value": d} for d in (s.choices if s else ())])
+                          options=[{"label": labels.column_label(d, lang), "value": d} for d in choices])
 
 
 def pager(view: ViewState, pages: int) -> dbc.Pagination:
+    """The record table's pager at the view's page."""
     return dbc.Pagination(id=ids.PAGER, max_value=pages, active_page=min(view.page, pages), fully_expanded=False,
                           first_last=True, previous_next=True, className="records-pager mt-2")
 
