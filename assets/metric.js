@@ -3,8 +3,8 @@
  *
  * Why not a dcc.Location: a Location the page writes makes Dash wait for the callback that reads it back before
  * asking for the next level's numbers (one more round trip on every drill click). Here a step writes the
- * history entry and the view together; the back and forward buttons and links within the page land in
- * the store `metric-address`, which the page's server callback turns back into a view.
+ * history entry and the view together; links within the page, the back and forward buttons land in the
+ * store `metric-address`, which the page's server callback turns back into a view.
  */
 (function () {
   "use strict";
@@ -36,6 +36,24 @@
     }
   }
 
+  /* A link to another view of this page (breadcrumbs, the breakdown table's names): a history entry and the view,
+   * as for a drill click. */
+  function inPage(event) {
+    var link = event.target.closest ? event.target.closest("a.in-page") : null;
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey ||
+        event.altKey) {
+      return;
+    }
+    var to = new URL(link.href, window.location.href);
+    if (to.origin !== window.location.origin || to.pathname !== window.location.pathname) {
+      return;
+    }
+    event.preventDefault();
+    window.history.pushState({}, "", to.pathname + to.search + to.hash);
+    follow();
+  }
+
   window.addEventListener("popstate", follow);            // back and forward
-  window.addEventListener("_dashprivate_pushstate", follow);  // a dcc.Link (breadcrumbs, the breakdown table)
+  window.addEventListener("_dashprivate_pushstate", follow);  // a dcc.Link elsewhere on the page
+  document.addEventListener("click", inPage);
 })();

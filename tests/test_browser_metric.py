@@ -139,6 +139,12 @@ def test_a_drill_step_redraws_the_numbers_not_the_page_and_back_returns_to_the_f
     until(lambda: len(crumbs(duo)) == 2, timeout=10)
     settle(duo)
     assert drill_values(duo) == [department]
+    # A breadcrumb goes back up on the same page too.
+    mark_page(duo)
+    press(duo, duo.find_element("#metric-crumbs a"))
+    until(lambda: drill_values(duo) == [], timeout=10)
+    settle(duo)
+    assert crumbs(duo) == first[0] and page_kept(duo)
 
 
 def test_switching_language_keeps_the_drill(duo: DashComposite) -> None:

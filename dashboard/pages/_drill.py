@@ -7,7 +7,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import polars as pl
-from dash import dcc, html
+from dash import html
 
 from dashboard import labels
 from dashboard.i18n import t
@@ -80,6 +80,12 @@ def next_view(engine: Any, key: str, view: ViewState, step: dict[str, Any], toda
     return view
 
 
+def in_page_link(label: Any, href: str) -> html.A:
+    """A link to another view of the same metric page: assets/metric.js follows it in place (a modified click,
+    such as one that opens a new tab, is the browser's)."""
+    return html.A(label, href=href, className="in-page")
+
+
 def crumbs(metric: Metric, view: ViewState, s: Scope, path: str, lang: str) -> html.Nav:
     """Breadcrumbs from the whole KPI down to the current level; every step but the last is a link back up."""
     items: list[Any] = []
@@ -96,7 +102,7 @@ def crumbs(metric: Metric, view: ViewState, s: Scope, path: str, lang: str) -> h
         label = [html.Span(dimension, className="crumb-dim"), " ", html.Span(text, className="crumb-value")] \
             if dimension else [html.Span(text, className="crumb-value")]
         last = n == len(steps) - 1
-        body = html.Span(label) if last or target is None else dcc.Link(label, href=target.href(path))
+        body = html.Span(label) if last or target is None else in_page_link(label, target.href(path))
         items.append(html.Li(body, className="breadcrumb-item" + (" active" if last else ""),
                              **{"data-level": str(n), **({"aria-current": "page"} if last else {})}))
     return html.Nav(html.Ol(items, className="breadcrumb mb-0"), className="drill-crumbs",
@@ -110,7 +116,7 @@ def breakdown_table(metric: Metric, s: Scope, frame: pl.DataFrame, view: ViewSta
     body = []
     for row in frame.iter_rows(named=True):
         name = labels.value_label(dimension, row[dimension], lang)
-        cell = dcc.Link(name, href=drilled_to(view, s, str(row[dimension])).href(path)) if s.clickable else name
+        cell = in_page_link(name, drilled_to(view, s, str(row[dimension])).href(path)) if s.clickable else name
         body.append(html.Tr([html.Td(cell), html.Td(format_value(row["value"], metric.unit, lang), className="num"),
                              html.Td(f"{row['rows']:,}", className="num")]))
     head = html.Tr([html.Th(labels.column_label(dimension, lang), scope="col"),
