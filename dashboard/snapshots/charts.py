@@ -48,7 +48,9 @@ def email_figure(chart: ChartData, plan: pl.DataFrame, lang: str) -> go.Figure:
         months_to_target=h.months_to_target if h else None,
         milestones=milestones_for(plan, chart.metric.key, lang)))
     surface = palette("light").surface
-    figure.update_layout(paper_bgcolor=surface, plot_bgcolor=surface, margin=dict(l=12, r=16, t=12, b=12))
+    # No plotly.py template: the dashboard sends the same dict to plotly.js without one, so the two pictures agree.
+    figure.update_layout(template="none", paper_bgcolor=surface, plot_bgcolor=surface,
+                         margin=dict(l=12, r=16, t=12, b=12))
     return figure
 
 
