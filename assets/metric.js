@@ -49,8 +49,10 @@
       return;
     }
     event.preventDefault();
-    window.history.pushState({}, "", to.pathname + to.search + to.hash);
-    follow();
+    if (to.search !== window.location.search) {
+      window.history.pushState({}, "", to.pathname + to.search + to.hash);
+      follow();
+    }
   }
 
   window.addEventListener("popstate", follow);            // back and forward
