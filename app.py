@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 from config.errors import CatalogueError, ConfigError, SourceError, UsageError, VantageError
 from config.settings import DEMO_CONFIG, Config, load_config, resolve_placeholders
-from metrics.model import Grain, Metric
+from metrics.model import Metric
 
 
 @dataclass
@@ -130,51 +130,21 @@ def filters_from_args(rt: Runtime, args: argparse.Namespace) -> Any:
     return Filters(start_, end_, tuple(where))
 
 
-def query_result(rt: Runtime, args: argparse.Namespace, allow_stale: bool = False
-                 ) -> tuple[list[str], list[list[Any]], list[list[str]]]:
-    """Header, raw rows and formatted rows of a query: exactly what the dashboard shows."""
-    from metrics.format import format_delta, format_value
+def _query(rt: Runtime, args: argparse.Namespace) -> tuple[Any, Any]:
+    from metrics.tables import query_table
 
-    check = (lambda answer: None) if allow_stale else _warn_if_stale
-
-    engine, lang = rt.engine, rt.config.language
-    metric = engine.metric(args.metric)
-    filters = filters_from_args(rt, args)
-    fmt = lambda v: format_value(v, metric.unit, lang)  # noqa: E731
-    if args.by:
-        answer = engine.breakdown(metric.key, filters, args.by)
-        check(answer)
-        frame = answer.data
-        raw = [[r[args.by], r["value"], r["rows"]] for r in frame.iter_rows(named=True)]
-        return [args.by, "value", "rows"], raw, [[str(a), fmt(b), str(c)] for a, b, c in raw]
-    if args.grain:
-        try:
-            grain = Grain(args.grain)
-        except ValueError:
-            raise UsageError(f"unknown grain '{args.grain}'", "--grain", "use day, week, month or quarter") from None
-        answer = engine.trend(metric.key, filters, grain)
-        check(answer)
-        frame = answer.data
-        raw = [[r["period"].isoformat(), r["value"], r["rows"]] for r in frame.iter_rows(named=True)]
-        return ["period", "value", "rows"], raw, [[a, fmt(b), str(c)] for a, b, c in raw]
-    answer = engine.headline(metric.key, filters)
-    check(answer)
-    h = answer.data
-    raw = [[metric.key, h.value, h.previous, h.delta, h.baseline, h.target,
-            h.target_date.isoformat() if h.target_date else None, h.status.value, h.rows,
-            h.start.isoformat(), (h.end).isoformat(),
-            answer.data_as_of.isoformat(sep=" ") if answer.data_as_of else None, answer.stale]]
-    header = ["metric", "value", "previous", "delta", "baseline", "target", "target_date", "status", "rows",
-              "start", "end_exclusive", "data_as_of", "stale"]
-    shown = [[metric.key, fmt(h.value), fmt(h.previous), format_delta(h.delta, metric.unit, lang), fmt(h.baseline),
-              fmt(h.target), raw[0][6] or "", h.status.value, str(h.rows), raw[0][9], raw[0][10], raw[0][11] or "",
-              "stale" if answer.stale else ""]]
-    return header, raw, shown
+    return query_table(rt.engine, args.metric, filters_from_args(rt, args), rt.config.language, args.by, args.grain)
 
 
-def _warn_if_stale(answer: Any) -> None:
-    if answer.stale_reason:
+def query_result(rt: Runtime, args: argparse.Namespace, allow_stale: bool = False) -> Any:
+    """Header, raw rows and formatted rows of a query: exactly what the dashboard shows.
+
+    StaleAnswer when a source failed and the last good answer stands in, unless `allow_stale`.
+    """
+    table, answer = _query(rt, args)
+    if answer.stale_reason and not allow_stale:
         raise StaleAnswer(answer)
+    return table
 
 
 class StaleAnswer(Exception):
@@ -185,63 +155,35 @@ class StaleAnswer(Exception):
 
 
 def cmd_query(rt: Runtime, args: argparse.Namespace) -> int:
-    try:
-        header, raw, shown = query_result(rt, args)
-    except StaleAnswer as stale:
-        answer = stale.answer
-        print(f"warning: {answer.stale_reason}; showing the last good value, computed "
-              f"{answer.computed_at:%Y-%m-%d %H:%M}", file=sys.stderr)
-        header, raw, shown = query_result(rt, args, allow_stale=True)
-        _emit(header, raw, shown, args.format)
-        return 1
-    _emit(header, raw, shown, args.format)
-    return 0
+    table, answer = _query(rt, args)
+    _emit(*table, args.format)
+    if not answer.stale_reason:
+        return 0
+    print(f"warning: {answer.stale_reason}; showing the last good value, computed "
+          f"{answer.computed_at:%Y-%m-%d %H:%M}", file=sys.stderr)
+    return 1
 
 
 def cmd_maturity(rt: Runtime, args: argparse.Namespace) -> int:
     """Every dimension's score at every assessment, or at --at DATE (KPIs of the month before, latest questionnaire)."""
-    from metrics.assessment import assess_at, assessments
+    from metrics.tables import maturity_table
 
-    where = filters_from_args(rt, args).where
-    today = rt.config.today()
-    if args.at:
-        try:
-            at = date.fromisoformat(args.at)
-        except ValueError as exc:
-            raise UsageError(f"bad date: {exc}", "--at", "write the date as YYYY-MM-DD") from None
-        found = [assess_at(rt.engine, at, today, where)]
-    else:
-        found = assessments(rt.engine, today, where)
-    header = ["assessment", "assessed_on", "kpi_month", "dimension", "rule_level", "questionnaire", "score", "target"]
-    raw = [[a.assessment_id, a.assessed_on.isoformat(), a.kpi_month.isoformat()[:7], s.dimension.key, s.rule_level,
-            s.questionnaire, s.score, s.dimension.target] for a in found for s in a.scores]
-    shown = [[("" if c is None else f"{c:.2f}" if isinstance(c, float) else str(c)) for c in row] for row in raw]
-    _emit(header, raw, shown, args.format)
-    return _stale_exit("; ".join(a.stale for a in found if a.stale))
+    try:
+        at = date.fromisoformat(args.at) if args.at else None
+    except ValueError as exc:
+        raise UsageError(f"bad date: {exc}", "--at", "write the date as YYYY-MM-DD") from None
+    table, stale = maturity_table(rt.engine, rt.config.today(), filters_from_args(rt, args).where, at)
+    _emit(*table, args.format)
+    return _stale_exit(stale)
 
 
 def cmd_league(rt: Runtime, args: argparse.Namespace) -> int:
     """The league table: rank, department, score and every KPI with a department dimension."""
-    from metrics.format import format_value
-    from metrics.league import league
-    from metrics.model import Unit
+    from metrics.tables import league_table
 
-    table = league(rt.engine, filters_from_args(rt, args))
-    lang = rt.config.language
-    units = {k: rt.engine.metric(k).unit for k in table.metrics}
-    header = ["rank", "department", "on_target", "judged", "score", "previous_rank", "rank_change", *table.metrics]
-    raw, shown = [], []
-    for r in table.rows:
-        head = [r.rank, r.department, r.on_target, r.judged, r.score, r.previous_rank, r.rank_change]
-        values = [r.cells[k].value for k in table.metrics]
-        raw.append(head + values)
-        shown.append(["" if c is None else str(c) for c in head[:4]]
-                     + [format_value(r.score, Unit.PERCENT, lang) if r.score is not None else ""]
-                     + ["" if head[5] is None else str(head[5]),
-                        "" if head[6] is None else f"{head[6]:+d}" if head[6] else "0"]
-                     + [format_value(v, units[k], lang) for k, v in zip(table.metrics, values)])
-    _emit(header, raw, shown, args.format)
-    return _stale_exit(table.stale)
+    table, stale = league_table(rt.engine, filters_from_args(rt, args), rt.config.language)
+    _emit(*table, args.format)
+    return _stale_exit(stale)
 
 
 def _stale_exit(reason: str) -> int:
@@ -406,27 +348,13 @@ def cmd_scheduler(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def cmd_user(config: Config, args: argparse.Namespace) -> int:
-    from dashboard.access.users import UserStore
+    from dashboard.access import commands
 
-    users = UserStore(config.data_path / "users.sqlite")
     if args.action == "list":
-        _print_rows(["user", "role", "department", "disabled"], [list(u) for u in users.list()], "table")
-        return 0
-    if not args.name:
-        raise UsageError(f"user {args.action} needs a user name", "user", f"run: python app.py user {args.action} NAME")
-    if args.action in ("disable", "enable"):
-        users.set_disabled(args.name, args.action == "disable")
-        print(f"user {args.name} {args.action}d")
-        return 0
-    password = _read_password(args.password_stdin)
-    if args.action == "add":
-        if not args.role:
-            raise UsageError("user add needs --role", "user add", "give --role executive|pmo|department_lead|admin")
-        users.add(args.name, password, args.role, args.department)
-        print(f"user {args.name} added as {args.role}" + (f" of {args.department}" if args.department else ""))
+        _print_rows(commands.USER_COLUMNS, commands.users_table(config), "table")
     else:
-        users.set_password(args.name, password)
-        print(f"password of {args.name} changed")
+        print(commands.change_user(config, args.action, args.name, args.role, args.department,
+                                   lambda: _read_password(args.password_stdin)))
     return 0
 
 
@@ -442,37 +370,21 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def cmd_wall_token(config: Config, args: argparse.Namespace) -> int:
-    from dashboard.access.tokens import TokenStore
+    from dashboard.access import commands
 
-    tokens = TokenStore(config.data_path / "tokens.sqlite")
     if args.action == "list":
-        _print_rows(["screen", "playlist", "created", "revoked", "last_used"], [list(t) for t in tokens.list()],
-                    "table")
+        _print_rows(commands.TOKEN_COLUMNS, commands.tokens_table(config), "table")
         return 0
-    if not args.name:
-        raise UsageError(f"wall-token {args.action} needs a screen name", "wall-token",
-                         f"run: python app.py wall-token {args.action} NAME")
-    if args.action == "revoke":
-        tokens.revoke(args.name)
-        print(f"token of {args.name} revoked; the screen loses access at its next refresh")
-        return 0
-    if not args.playlist:
-        raise UsageError("wall-token create needs --playlist", "wall-token create", "give --playlist NAME")
-    if args.playlist not in config.playlists:
-        raise UsageError(f"no playlist '{args.playlist}' in {config.path}", "wall-token create --playlist",
-                         f"declare [playlists.{args.playlist}] or use one of: {', '.join(config.playlists) or 'none'}")
-    token = tokens.create(args.name, args.playlist)
-    print(f"{config.public_url.rstrip('/')}/wall/{args.playlist}?token={token}")
-    print("Open this address on the screen; it is shown only now.", file=sys.stderr)
+    print(commands.change_token(config, args.action, args.name, args.playlist))
+    if args.action == "create":
+        print("Open this address on the screen; it is shown only now.", file=sys.stderr)
     return 0
 
 
 def cmd_audit(config: Config, args: argparse.Namespace) -> int:
-    from dashboard.access.audit import AuditTrail
+    from dashboard.access import commands
 
-    entries = AuditTrail(config.data_path / "audit.sqlite").entries(args.since, args.user)
-    header = ["id", "at", "user", "action", "what", "filters", "address"]
-    _print_rows(header, [[e[k] for k in header] for e in entries], args.format)
+    _print_rows(commands.AUDIT_COLUMNS, commands.audit_table(config, args.since, args.user), args.format)
     return 0
 
 

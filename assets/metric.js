@@ -12,6 +12,15 @@
   var PAGE = ".page-metric";
   var ADDRESS = "metric-address";
 
+  /* A history entry for this page at another query string; false when the address already is that. */
+  function push(search) {
+    if (search === window.location.search) {
+      return false;
+    }
+    window.history.pushState({}, "", window.location.pathname + search + window.location.hash);
+    return true;
+  }
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.vantage_metric = {
     /* Go to a step {search, view}: a history entry for the address, and the view for the page to show. */
@@ -19,9 +28,7 @@
       if (!step || typeof step.search !== "string") {
         return window.dash_clientside.no_update;
       }
-      if (step.search !== window.location.search) {
-        window.history.pushState({}, "", window.location.pathname + step.search + window.location.hash);
-      }
+      push(step.search);
       return step.view;
     }
   };
@@ -49,8 +56,7 @@
       return;
     }
     event.preventDefault();
-    if (to.search !== window.location.search) {
-      window.history.pushState({}, "", to.pathname + to.search + to.hash);
+    if (push(to.search)) {
       follow();
     }
   }

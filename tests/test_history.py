@@ -87,7 +87,8 @@ def test_a_definition_change_is_recorded_at_load_and_marked_on_its_trend(
     server = create_app(rt.engine, rt.config).server
     for key, marked in (("data_accuracy", True), ("hours_saved", False)):
         with server.test_request_context("/"):
-            figure, _shown, _note = views.trend(views.request(key, ViewState().to_data()))
+            r = views.request(key, ViewState().to_data())
+            figure, _shown, _note = views.trend(r, r.engine.headline(key, r.scope.filters))
         markers = [tr for tr in figure["data"] if tr.get("meta") == "definition-changed"]
         lines = [s for s in figure["layout"].get("shapes", []) if str(s.get("x0"))[:10] == TODAY]
         assert bool(markers) == marked and bool(lines) == marked, key

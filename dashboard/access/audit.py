@@ -29,6 +29,8 @@ ACTIONS = ("login", "login_failed", "logout", "view", "export", "snapshot_send",
 class AuditTrail(SqliteStore):
     """Append and read audit entries (SQLite, WAL: safe across worker processes)."""
 
+    FILE = "audit.sqlite"
+
     SCHEMA = SCHEMA
 
     def record(self, user: str, action: str, what: str = "", filters: Any = None, address: str = "") -> None:

@@ -38,9 +38,8 @@ DEVICE_OUTPUT_PREFIXES = ("wall", "shell-", "_pages_content", "_pages_store", "_
 
 def install(server: flask.Flask, config: Any) -> None:
     """Put the user store, audit trail and the gate on the Flask server."""
-    users = UserStore(config.data_path / "users.sqlite")
-    audit = AuditTrail(config.data_path / "audit.sqlite")
-    tokens = TokenStore(config.data_path / "tokens.sqlite")
+    users, audit = UserStore.in_folder(config.data_path), AuditTrail.in_folder(config.data_path)
+    tokens = TokenStore.in_folder(config.data_path)
     server.config.update(VANTAGE_USERS=users, VANTAGE_AUDIT=audit, VANTAGE_TOKENS=tokens, VANTAGE_LOGIN=bool(config.login_required),
                          VANTAGE_PROXY_HEADER=config.trusted_user_header,
                          SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",

@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Self
 
 
 class SqliteStore:
     """A SQLite file with its schema created on first use; each call opens its own short connection."""
 
     SCHEMA = ""
+    FILE = ""  # its file's name in the data folder
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> Self:
+        """The store in a data folder, under its own file name."""
+        return cls(Path(folder) / cls.FILE)
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)

@@ -29,6 +29,8 @@ def _digest(token: str) -> str:
 class TokenStore(SqliteStore):
     """Device tokens in SQLite beside the data."""
 
+    FILE = "tokens.sqlite"
+
     SCHEMA = SCHEMA
 
     def create(self, name: str, playlist: str) -> str:

@@ -50,6 +50,8 @@ class LoginRefused(Exception):
 class UserStore(SqliteStore):
     """Users in SQLite beside the data; shared by every worker."""
 
+    FILE = "users.sqlite"
+
     SCHEMA = SCHEMA
 
     def add(self, name: str, password: str, role: str, department: str | None = None) -> None:

@@ -59,8 +59,8 @@ def graph_config(key: str | None, what: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": f"vantage-{key}-{what}", "scale": 2}}
 
 
-def summary(r: Request) -> tuple[Any, str]:
-    answer = r.engine.headline(r.metric.key, r.scope.filters)
+def summary(r: Request, answer: Any) -> tuple[Any, str]:
+    """The headline as a tile named for the drilled part, and when the trend reaches the target, in words."""
     context.audit("view", r.metric.key, r.scope.filters.params())
     scope = " / ".join(labels.value_label(d, v, r.lang) for d, v in r.scope.chosen)  # the drill's number, named
     tile = kpi_tile(r.metric, r.lang, r.theme, None, answer=answer, size="summary", scope=scope)
@@ -78,11 +78,10 @@ def milestone_list(r: Request) -> Any:
     return [html.H3(t("metric.milestones", r.lang)), html.Ol(items)]
 
 
-def trend(r: Request) -> tuple[dict[str, Any], str, Any]:
+def trend(r: Request, answer: Any) -> tuple[dict[str, Any], str, Any]:
     """The trend since the baseline, at the drilled scope, with target, baseline, milestones and projection:
     the figure, the chart's class and a note in its place when there is nothing to draw."""
     engine, metric, filters = r.engine, r.metric, r.scope.filters
-    answer = engine.headline(metric.key, filters)
     baseline = engine.baseline_period(metric)
     start = trend_window(filters.end, engine.programme_start(), baseline[0] if baseline else None)
     frame = engine.trend(metric.key, filters.with_period(start, filters.end), Grain.MONTH).data
@@ -164,8 +163,7 @@ def drill_failed(message: str, lang: str) -> tuple:
     return tuple(parts[name] for name in DRILL_OUTPUTS)
 
 
-def explain(r: Request) -> Any:
-    answer = r.engine.headline(r.metric.key, r.scope.filters)
+def explain(r: Request, answer: Any) -> Any:
     return explain_panel(r.metric, r.engine.explain(r.metric.key, r.scope.filters), answer, r.view, r.lang)
 
 
@@ -202,13 +200,20 @@ def register_callbacks(app: Dash) -> None:
                   Output(ids.TREND_NOTE, "children"), Output(ids.EXPLAIN, "children"), *view_inputs)
     def fill_numbers(key: str, data: dict) -> tuple:
         lang = lang_of(data)
-        r = guarded(lambda: request(key, data), lambda m: m, lang)
-        if isinstance(r, str):  # no view to answer (unknown metric, wrong period): each part says why
-            return error_block(r, lang), "", NO_FIGURE, "trend-graph" + HIDDEN, error_block(r, lang), \
-                error_block(r, lang)
-        head = guarded(lambda: summary(r), lambda m: (error_block(m, lang), ""), lang)
-        chart = guarded(lambda: trend(r), lambda m: (NO_FIGURE, "trend-graph" + HIDDEN, error_block(m, lang)), lang)
-        return (*head, *chart, guarded(lambda: explain(r), lambda m: error_block(m, lang), lang))
+
+        def asked() -> tuple[Request, Any]:
+            r = request(key, data)
+            return r, r.engine.headline(r.metric.key, r.scope.filters)
+
+        got = guarded(asked, lambda m: m, lang)
+        if isinstance(got, str):  # no headline (unknown metric, wrong period, a failed source): each part says why
+            return error_block(got, lang), "", NO_FIGURE, "trend-graph" + HIDDEN, error_block(got, lang), \
+                error_block(got, lang)
+        r, answer = got
+        head = guarded(lambda: summary(r, answer), lambda m: (error_block(m, lang), ""), lang)
+        chart = guarded(lambda: trend(r, answer), lambda m: (NO_FIGURE, "trend-graph" + HIDDEN, error_block(m, lang)),
+                        lang)
+        return (*head, *chart, guarded(lambda: explain(r, answer), lambda m: error_block(m, lang), lang))
 
     # The plan's milestones belong to the KPI, not to the drill: drawn once per page.
     @app.callback(Output(ids.MILESTONES, "children"), Input(ids.KEY, "data"), State(ids.VIEW, "data"))
