@@ -90,3 +90,18 @@ def test_check_and_cache_commands(tmp_path: Path, data_dir: Path) -> None:
     assert warm.returncode == 0 and "warmed 21 of 21 metrics" in warm.stdout
     clear = run_cli("cache", "clear", data_dir=tmp_path)
     assert clear.returncode == 0 and clear.stdout.startswith("cleared ")
+
+
+def test_a_reader_that_stops_early_gets_no_error(data_dir: Path) -> None:
+    """`python app.py league | head -1`: the rest of the table has nowhere to go, and that is no error."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import TODAY
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("VANTAGE_")}
+    line = subprocess.run(
+        f"{sys.executable} app.py --data-dir {data_dir} --today {TODAY} --language en query data_accuracy --grain day "
+        "| head -1", shell=True, capture_output=True, text=True, cwd=ROOT, env=environ, timeout=300)
+    assert line.stdout.startswith("period") and line.stderr == ""
