@@ -1,0 +1,31 @@
+"""`python app.py query` prints the same JSON for every default metric as before the tree was re-cut.
+
+tests/data/query_golden.json was written by tests/data/make_query_golden.py on the code before the move; a change
+that is meant to move numbers regenerates it and says so.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.data import make_query_golden as golden
+
+EXPECTED = json.loads(golden.GOLDEN.read_text())
+
+
+def test_golden_file_covers_the_default_pack() -> None:
+    assert len(EXPECTED) >= 21
+    assert all({"headline", "trend", "breakdown"} <= set(v) for v in EXPECTED.values())
+
+
+@pytest.fixture(scope="module")
+def answers(data_dir: Path) -> dict[str, dict[str, object]]:
+    assert golden.TODAY == "2026-11-27" and golden.RECORDS == 20_000  # the session's demo (tests/conftest.py)
+    return golden.questions(data_dir)
+
+
+@pytest.mark.parametrize("metric", sorted(EXPECTED))
+def test_query_json_unchanged(answers: dict[str, dict[str, object]], metric: str) -> None:
+    assert answers[metric] == EXPECTED[metric]
