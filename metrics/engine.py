@@ -68,7 +68,7 @@ class Ask:
     grain: Grain | None = None
 
     def __hash__(self) -> int:
-        return hash((self.metric.key, self.metric.definition_hash(), self.filters, self.by, self.grain))
+        return hash((self.metric.key, self.metric.fingerprint(), self.filters, self.by, self.grain))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Ask) and hash(self) == hash(other)
@@ -119,7 +119,7 @@ class Engine:
 
     def _definition(self, metric: Metric) -> str:
         deps = [metric.base] if metric.kind is MetricKind.CHANGE else list(metric.inputs)
-        return digest(metric.definition_hash(), [self._definition(self.metric(k)) for k in deps])
+        return digest(metric.fingerprint(), [self._definition(self.metric(k)) for k in deps])
 
     # -- programme calendar ----------------------------------------------------------------------------------
     def programme_start(self) -> date | None:

@@ -57,14 +57,20 @@ def record(path: Path, catalogue: Mapping[str, Metric], now: datetime) -> list[V
             con.execute(SCHEMA)
             # One writer at a time: workers starting together must not both note the same change.
             con.execute("BEGIN IMMEDIATE")
-            latest = dict(con.execute("SELECT metric, version FROM definitions "
-                                      "WHERE id IN (SELECT max(id) FROM definitions GROUP BY metric)"))
+            latest = {metric: (version, module) for metric, version, module in con.execute(
+                "SELECT metric, version, module FROM definitions "
+                "WHERE id IN (SELECT max(id) FROM definitions GROUP BY metric)")}
             stamp = now.isoformat(sep=" ", timespec="seconds")
             added = []
             for key, metric in catalogue.items():
                 version = metric.definition_hash()
-                if latest.get(key) != version:
-                    added.append(Version(key, version, latest.get(key), metric.module, now.replace(microsecond=0)))
+                last, module = latest.get(key, (None, ""))
+                if last == version:
+                    continue
+                # A version written by an earlier release fingerprinted every field: if it still matches, the
+                # definition is the same and only the way of fingerprinting it changed (no definition change).
+                same = last is not None and last == metric.legacy_definition_hash(module)
+                added.append(Version(key, version, None if same else last, metric.module, now.replace(microsecond=0)))
             con.executemany("INSERT INTO definitions (metric, version, previous, module, recorded_at) VALUES "
                             "(?, ?, ?, ?, ?)", [(v.metric, v.version, v.previous, v.module, stamp) for v in added])
             con.execute("COMMIT")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import Enum
 
 import polars as pl
@@ -134,15 +134,35 @@ class Metric:
         return names
 
     def definition_hash(self) -> str:
-        """A fingerprint of the definition: editing any part of it changes the hash (and so the cache keys)."""
-        parts = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, pl.Expr):
-                value = value.meta.serialize(format="json")
-            elif isinstance(value, Enum):
-                value = value.value
-            elif isinstance(value, Text):
-                value = [value.en, value.zh]
-            parts[f.name] = value
-        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        """A fingerprint of what changes the numbers: source, table, time column, expressions, kind and its
+        parameters, grain, dimensions and baseline settings. Words, owner, target, drill path and the module it sits
+        in are left out, so editing a description or moving a pack file is not a definition change."""
+        return _fingerprint(self, NUMBER_FIELDS)
+
+    def fingerprint(self) -> str:
+        """A fingerprint of the whole declaration except where it sits (cache keys: a new target or problem rule
+        must not serve an answer cached under the old one)."""
+        return _fingerprint(self, tuple(f.name for f in fields(self) if f.name != "module"))
+
+    def legacy_definition_hash(self, module: str) -> str:
+        """The fingerprint earlier releases recorded (every field, the module included), to read their history."""
+        return _fingerprint(replace(self, module=module), tuple(f.name for f in fields(self)))
+
+
+# The fields whose edit changes a number the engine returns (definition_hash).
+NUMBER_FIELDS = ("key", "kind", "source", "table", "time_column", "grain", "value", "numerator", "denominator",
+                 "row_filter", "base", "change", "scale", "inputs", "formula", "dimensions", "baseline_months")
+
+
+def _fingerprint(metric: Metric, names: tuple[str, ...]) -> str:
+    parts = {}
+    for name in names:
+        value = getattr(metric, name)
+        if isinstance(value, pl.Expr):
+            value = value.meta.serialize(format="json")
+        elif isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, Text):
+            value = [value.en, value.zh]
+        parts[name] = value
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -12,6 +12,7 @@ import pytest
 import app
 from config.errors import VantageError
 from config.settings import load_config
+from metrics.model import Text
 from metrics import data_quality, history, registry
 from tests.conftest import DEMO_RECORDS, TODAY
 
@@ -46,6 +47,53 @@ def test_a_changed_definition_is_recorded_with_its_date_and_a_revert_too(tmp_pat
     assert back.previous == stricter.definition_hash() and back.version == old.definition_hash()
     assert [v.recorded_at.date() for v in history.changes(path, ["error_rate"])] == [date(2027, 1, 4), date(2027, 2, 1)]
     assert history.changes(path, ["data_accuracy"]) == [] and history.changes(path, []) == []
+
+
+@pytest.mark.parametrize("edit", [
+    {"description": Text("Reworded for the board.", "为董事会改写。")}, {"owner": "someone_else"},
+    {"title": Text("Accuracy", "准确率")}, {"target": 0.99}, {"module": "metrics.elsewhere"},
+])
+def test_words_owner_target_or_module_are_no_definition_change(tmp_path: Path, catalogue: dict, edit: dict) -> None:
+    path = tmp_path / history.FILE_NAME
+    history.record(path, catalogue, NOW)
+    edited = replace(catalogue["data_accuracy"], **edit)
+    assert history.record(path, {**catalogue, "data_accuracy": edited}, datetime(2027, 1, 4)) == []
+    assert history.changes(path) == []
+
+
+@pytest.mark.parametrize("edit", [
+    {"numerator": pl.col("is_accurate").cast(pl.Int64).sum() + 1}, {"row_filter": pl.col("is_accurate").is_not_null()},
+    {"table": "other_table"}, {"baseline_months": 6}, {"dimensions": ("department",)},
+])
+def test_what_changes_the_numbers_is_a_definition_change(tmp_path: Path, catalogue: dict, edit: dict) -> None:
+    path = tmp_path / history.FILE_NAME
+    history.record(path, catalogue, NOW)
+    edited = replace(catalogue["data_accuracy"], **edit)
+    [change] = history.record(path, {**catalogue, "data_accuracy": edited}, datetime(2027, 1, 4))
+    assert change.is_change and change.previous == catalogue["data_accuracy"].definition_hash()
+
+
+def test_history_written_by_the_earlier_fingerprint_reads_as_no_change(tmp_path: Path, catalogue: dict) -> None:
+    """A data folder from a release that fingerprinted every field (module included) shows no false marker after an
+    upgrade that also moved the pack files; a real edit made before the upgrade is still a change."""
+    import sqlite3
+
+    path = tmp_path / history.FILE_NAME
+    con = sqlite3.connect(path)
+    con.execute(history.SCHEMA)
+    for key, metric in catalogue.items():
+        old_module = metric.module.replace(".pack.", ".")
+        version = metric.legacy_definition_hash(old_module)
+        if key == "error_rate":  # edited in the same deploy: its recorded version is of another expression
+            version = "0123456789abcdef"
+        con.execute("INSERT INTO definitions (metric, version, previous, module, recorded_at) VALUES (?, ?, NULL, ?, ?)",
+                    (key, version, old_module, "2026-10-01 08:00:00"))
+    con.commit()
+    con.close()
+    added = history.record(path, catalogue, NOW)
+    assert {v.metric for v in added} == set(catalogue)
+    assert [v.metric for v in added if v.is_change] == ["error_rate"]
+    assert history.record(path, catalogue, NOW) == []
 
 
 def test_lineage_names_the_metrics_a_number_is_computed_from(catalogue: dict) -> None:
