@@ -56,8 +56,8 @@ def measure(records: int) -> dict:
 
     import app
     from config.settings import load_config
-    from metrics.cache import ResultCache
-    from metrics.periods import Filters
+    from metrics.engine.cache import ResultCache
+    from metrics.engine.periods import Filters
 
     work = Path(tempfile.mkdtemp(prefix=f"vantage-bench-{records}-", dir=OUT))
     db = work / "demo.sqlite"

@@ -1,1 +1,5 @@
-"""Vantage settings: one loader, one precedence rule, and the error types every layer shares."""
+"""Settings: the one loader with one precedence rule (command line > environment > file > default), and the
+playlist declarations, checked field by field.
+
+May import `core` only.
+"""

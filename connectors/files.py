@@ -8,9 +8,9 @@ from typing import Sequence
 
 import polars as pl
 
-from config.errors import SourceError
 from config.settings import SourceSpec
 from connectors.base import DataVersion, Schema, Where
+from core.errors import SourceError
 
 
 class FileConnector:

@@ -18,8 +18,8 @@ from typing import Iterator, Sequence
 
 import polars as pl
 
-from config.errors import SourceError
 from connectors.base import Connector, DataVersion, Schema, Where
+from core.errors import SourceError
 
 MAX_PARTS = 64
 SMALL_PART_BYTES = 8 * 2**20

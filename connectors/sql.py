@@ -10,9 +10,9 @@ from typing import Any, Iterator, Sequence
 import polars as pl
 import sqlalchemy as sa
 
-from config.errors import SourceError
 from config.settings import SourceSpec, TableSpec
 from connectors.base import DataVersion, Schema, Where
+from core.errors import SourceError
 
 PARALLEL_ROWS = 200_000  # below this a single read is as fast
 BATCH_ROWS = 500_000  # rows per part of a local copy: bounds the memory a load of a large table takes

@@ -8,8 +8,7 @@ from typing import Any
 
 import dash
 
-from dashboard import context, shell
-from dashboard.access import guard, login
+from dashboard import context, guard, login, shell
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 

@@ -6,15 +6,13 @@ from typing import Any, Sequence
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import labels
+from core import labels
+from core.i18n import t
 from dashboard.figures import good_direction, sparkline_svg
-from dashboard.i18n import t
-from metrics.format import format_delta, format_value
-from metrics.model import Metric
-from metrics.status import Status
-
-STATUS_SYMBOL = {"on_track": "✓", "at_risk": "!", "off_track": "✕", "unknown": "?"}
-
+from dashboard.theme import STATUS_SYMBOL
+from metrics.engine.status import Status
+from metrics.semantics.format import format_delta, format_value
+from metrics.semantics.model import Metric
 
 # Tiles are drawn as few components as their layout needs: the browser's cost of a page grows with the number of
 # components on it (measured on the overview: 24 tiles of 24 components took 0.64 s to draw), so symbols and

@@ -24,7 +24,7 @@ def engine() -> Any:
     Every callback asks for numbers through this, so department scoping is enforced on the server for any
     request, hand-made ones included.
     """
-    from metrics.scope import ScopedEngine
+    from metrics.engine.scope import ScopedEngine
 
     found = viewer()
     base = flask.current_app.config[ENGINE_KEY]
@@ -33,14 +33,14 @@ def engine() -> Any:
 
 def viewer() -> Any:
     """The person or device behind this request (None when access control is not installed, as in unit tests)."""
-    from dashboard.access.guard import current_viewer
+    from dashboard.guard import current_viewer
 
     return current_viewer()
 
 
 def require_page(path: str) -> None:
     """Refuse (AccessDenied) when the viewer's role may not open this page."""
-    from config.errors import AccessDenied
+    from core.errors import AccessDenied
 
     found = viewer()
     if found is not None and not found.may_open(path):
@@ -51,7 +51,7 @@ def require_page(path: str) -> None:
 def audit(action: str, what: str = "", filters: Any = None) -> None:
     """Record who saw or exported which numbers (a no-op when access control is not installed)."""
     if flask.current_app.config.get("VANTAGE_AUDIT") is not None:
-        from dashboard.access.guard import record
+        from dashboard.guard import record
 
         record(action, what, filters)
 

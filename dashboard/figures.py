@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Sequence
 
-from dashboard import labels
-from dashboard.i18n import register, t
+import plotly.graph_objects as go
+
+from core import labels
+from core.i18n import register, t
 from dashboard.theme import base_layout, palette
-from metrics.format import format_value
-from metrics.model import Direction, Metric, Unit
-from metrics.periods import add_months
-from metrics.status import meets
+from metrics.engine.periods import add_months
+from metrics.engine.status import meets
+from metrics.semantics.format import format_value
+from metrics.semantics.model import Direction, Metric, Unit
+from programme.milestones import Milestone
 
 TICKS = {Unit.PERCENT: ".0%", Unit.HOURS: ",.0f", Unit.DAYS: ".1f", Unit.CNY: "~s", Unit.COUNT: ",.0f",
          Unit.PER_DAY: ",.0f", Unit.SCORE: ".1f"}
@@ -33,17 +36,6 @@ class DefinitionChange:
 
     on: date
     note: str
-
-
-@dataclass(frozen=True)
-class Milestone:
-    """A programme milestone as drawn on a trend: when it finished (or is due), and what it is."""
-
-    milestone_id: str
-    title: str
-    on: date
-    done: bool
-    status: str
 
 
 def sparkline_svg(values: Sequence[float | None], theme: str, target: float | None = None,
@@ -271,3 +263,8 @@ def good_direction(metric: Metric, delta: float) -> bool | None:
     if delta == 0:
         return None
     return (delta > 0) == (metric.good is Direction.UP)
+
+
+def blank(theme: str, height: int) -> go.Figure:
+    """What a chart slot shows until its numbers arrive: the page's background, no axes."""
+    return go.Figure(layout=base_layout(theme, height=height, xaxis=dict(visible=False), yaxis=dict(visible=False)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 from typing import Callable, TypeVar
 
-from config.errors import VantageError
-from dashboard.i18n import t
+from core.errors import VantageError
+from core.i18n import t
 
 T = TypeVar("T")
 log = logging.getLogger("vantage.dashboard")

@@ -7,8 +7,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html
 
+from core.i18n import t
 from dashboard import context
-from dashboard.i18n import t
 from dashboard.state import ViewState, from_search
 
 

@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any, Mapping
 from urllib.parse import parse_qs, urlencode
 
-from config.errors import UsageError
-from dashboard.i18n import LANGUAGES
-from metrics.periods import PRESETS, Filters, resolve_period
+from core.errors import UsageError
+from core.i18n import LANGUAGES
+from metrics.engine.periods import PRESETS, Filters, resolve_period
 
 THEMES = ("light", "dark")
 

@@ -72,3 +72,6 @@ def base_layout(theme: str, **overrides: Any) -> dict[str, Any]:
     )
     layout.update(overrides)
     return layout
+
+# The status as a symbol too, so it reads without colour (tiles, the wall and the emails).
+STATUS_SYMBOL = {"on_track": "✓", "at_risk": "!", "off_track": "✕", "unknown": "?"}

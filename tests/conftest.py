@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 
 from config.settings import Config, load_config
-from metrics import registry
+from metrics.semantics import registry
 
 pytest_plugins = ["tests.postgres_server"]
 
@@ -30,8 +30,9 @@ def fresh_catalogue() -> Iterator[None]:
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder holding the demo database (built once per session)."""
     folder = tmp_path_factory.mktemp("vantage-data")
-    from connectors.demo import build_demo
     from datetime import date
+
+    from demo import build_demo
 
     build_demo(folder / "demo.sqlite", records=DEMO_RECORDS, end=date.fromisoformat(TODAY))
     return folder

@@ -13,12 +13,12 @@ import requests
 from werkzeug.serving import make_server
 
 import app
+from access.users import UserStore
 from config.settings import load_config
-from dashboard.access.users import UserStore
 from dashboard.app import create_app
 from dashboard.state import ViewState
-from metrics.format import format_value
-from metrics.periods import Filters
+from metrics.engine.periods import Filters
+from metrics.semantics.format import format_value
 from tests.conftest import ROOT, TODAY
 
 PASSWORD = "correct horse battery"
@@ -37,7 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator
     work = tmp_path_factory.mktemp("secured")
     shutil.copy(data_dir / "demo.sqlite", work / "demo.sqlite")
     (work / "vantage.toml").write_text(secured_config_text())
-    from metrics import registry
+    from metrics.semantics import registry
 
     registry.reset()
     config = load_config(str(work / "vantage.toml"), {"data_dir": str(work), "today": TODAY}, environ={})

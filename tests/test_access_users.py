@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import UsageError
-from dashboard.access.audit import AuditTrail
-from dashboard.access.roles import Role
-from dashboard.access.users import MAX_FAILURES, LoginRefused, UserStore, check_password, hash_password
+from access.audit import AuditTrail
+from access.roles import Role
+from access.users import MAX_FAILURES, LoginRefused, UserStore, check_password, hash_password
+from core.errors import UsageError
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:

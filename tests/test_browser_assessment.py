@@ -13,11 +13,12 @@ from dash.testing.wait import until
 from selenium.webdriver.support.ui import Select
 
 import app as vantage
-from metrics.format import format_value
-from metrics.periods import add_months
+from metrics.engine.periods import add_months
+from metrics.semantics.format import format_value
+from tests.conftest import run_cli
+
 # One server and browser per module: the same fixtures and helpers as the overview's tests.
 from tests.test_browser_overview import SCREENSHOTS, demo_runtime, duo, open_view, screenshot, settle  # noqa: F401
-from tests.conftest import run_cli
 
 PAGE = "/assessment"
 NAMES = {"baseline": "Programme start", "reassessment_1": "Re-assessment 1", "reassessment_2": "Re-assessment 2"}

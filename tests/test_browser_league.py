@@ -18,14 +18,15 @@ from dash.testing.wait import until
 from selenium.webdriver.support.ui import Select
 
 import app as vantage
-from dashboard.access.roles import Role, Viewer
-from metrics.format import format_value
-from metrics.league import league
-from metrics.periods import Filters
-from metrics.scope import ScopedEngine
+from access.roles import Role, Viewer
+from metrics.engine.periods import Filters
+from metrics.engine.scope import ScopedEngine
+from metrics.semantics.format import format_value
+from programme.league import league
+from tests.conftest import run_cli
+
 # One server and browser per module: the same fixtures and helpers as the overview's tests.
 from tests.test_browser_overview import SCREENSHOTS, demo_runtime, duo, open_view, screenshot, settle  # noqa: F401
-from tests.conftest import run_cli
 
 PAGE = "/league"
 QUARTER = Filters(date(2026, 7, 1), date(2026, 10, 1))
@@ -119,7 +120,7 @@ def test_the_department_filter_highlights_its_row(duo: DashComposite) -> None:
 
 def test_a_department_lead_sees_their_own_row_highlighted_and_no_rank(demo_runtime: vantage.Runtime) -> None:
     from dashboard.app import create_app
-    from dashboard.pages import league as page
+    from dashboard.pages.league import page as page
     from dashboard.state import ViewState
 
     lead = Viewer("chen", Role.DEPARTMENT_LEAD, "finance")
@@ -177,7 +178,7 @@ def test_no_errors_in_the_browser_console(duo: DashComposite) -> None:
     ("data_accuracy", True, "department", ("department", False)),
 ])
 def test_a_pressed_heading_sorts_or_flips(sort: str, descending: bool, pressed: str, expected: tuple) -> None:
-    from dashboard.pages._league_parts import sorted_view
+    from dashboard.pages.league._parts import sorted_view
     from dashboard.state import ViewState
 
     new = sorted_view(ViewState(period="quarter", sort=sort, descending=descending), pressed)

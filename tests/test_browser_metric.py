@@ -15,13 +15,22 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 import app as vantage
-from dashboard import labels
+from cli.commands import query as cli_query
+from core import labels
 from dashboard.state import ViewState
-from metrics.format import format_value
-from metrics.periods import Filters
+from metrics.engine.periods import Filters
+from metrics.semantics.format import format_value
+
 # One server and browser per module: the same fixtures and helpers as the overview's tests.
-from tests.test_browser_overview import (SCREENSHOTS, demo_runtime, duo, open_view, query, screenshot,  # noqa: F401
-                                         settle)
+from tests.test_browser_overview import (  # noqa: F401
+    SCREENSHOTS,
+    demo_runtime,
+    duo,
+    open_view,
+    query,
+    screenshot,
+    settle,
+)
 
 DRILL = "/metric/data_accuracy"
 
@@ -194,7 +203,7 @@ def test_breakdown_by_another_dimension(duo: DashComposite) -> None:
 def test_summary_trend_and_how_it_is_computed(duo: DashComposite, demo_runtime: vantage.Runtime) -> None:
     engine = demo_runtime.engine
     open_view(duo, DRILL + "?lang=en")
-    _h, _raw, printed = vantage.query_result(demo_runtime, query("data_accuracy"), allow_stale=True)
+    _h, _raw, printed = cli_query(demo_runtime, query("data_accuracy"))[0]
     assert duo.find_element("#summary-data_accuracy .kpi-value").text == printed[0][1]
     figure = duo.driver.execute_script(
         "const g = document.querySelector('#metric-trend .js-plotly-plot'); return {data: g.data, layout: g.layout};")

@@ -20,10 +20,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 import app as vantage
+from cli.commands import query as cli_query
 from config.settings import load_config
 from dashboard.app import create_app
-from metrics import registry
-from metrics.format import format_value
+from metrics.semantics import registry
+from metrics.semantics.format import format_value
 from tests.conftest import DEMO_RECORDS, ROOT, TODAY, run_cli
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -116,7 +117,7 @@ def test_every_tile_shows_the_number_the_cli_prints(duo: DashComposite, demo_run
     shown = tile_values(duo)
     assert set(shown) == set(demo_runtime.catalogue)
     for key in demo_runtime.catalogue:
-        _header, _raw, printed = vantage.query_result(demo_runtime, query(key), allow_stale=True)
+        _header, _raw, printed = cli_query(demo_runtime, query(key))[0]
         assert shown[key] == printed[0][1], key  # the CLI's table prints this very string
     # And through the real command line, as a person would check the three results (run side by side).
     with ThreadPoolExecutor(len(RESULTS)) as pool:
@@ -134,7 +135,7 @@ def test_every_tile_shows_the_number_the_cli_prints(duo: DashComposite, demo_run
 def test_tile_status_and_freshness_come_from_the_engine(duo: DashComposite, demo_runtime: vantage.Runtime) -> None:
     open_view(duo, "/")
     for key in ("data_accuracy", "hours_saved"):
-        _h, raw, _s = vantage.query_result(demo_runtime, query(key), allow_stale=True)
+        _h, raw, _s = cli_query(demo_runtime, query(key))[0]
         tile = duo.find_element(f"#tile-{key}")
         assert tile.get_attribute("data-status") == raw[0][7]
         assert "pp" in tile.text or " h" in tile.text  # the change against the previous period is shown
@@ -228,8 +229,7 @@ BROKEN_METRICS = '''
 """Two KPIs of test sources: one whose files never existed, one whose file goes away after a good answer."""
 import polars as pl
 
-from metrics.model import Direction, Metric, MetricKind, Pillar, Text, Unit
-from metrics.registry import register
+from metrics import Direction, Metric, MetricKind, Pillar, Text, Unit, register
 
 
 def declare():

@@ -19,15 +19,15 @@ from selenium.webdriver.common.action_chains import ActionChains
 import app as vantage
 from config.settings import load_config
 from dashboard.app import create_app
-from dashboard.pages import _programme_plan as pp
-from metrics import registry
-from metrics.format import format_delta, format_value
-from metrics.impact import before_after
-from metrics.plan import load_plan, usable_milestones
+from dashboard.pages.programme import _plan as pp
+from metrics.semantics import registry
+from metrics.semantics.format import format_delta, format_value
+from programme.impact import before_after
+from programme.plan import load_plan, usable_milestones
 from tests.conftest import TODAY, run_cli
+
 # One server and browser per module: the same fixtures and helpers as the overview's tests.
-from tests.test_browser_overview import (SCREENSHOTS, demo_runtime, duo, open_view, screenshot,  # noqa: F401
-                                         settle)
+from tests.test_browser_overview import SCREENSHOTS, demo_runtime, duo, open_view, screenshot, settle  # noqa: F401
 
 PAGE = "/programme"
 
@@ -211,7 +211,7 @@ def test_a_row_in_the_overdue_list_drills_to_its_milestone(duo: DashComposite,
 
 
 def test_phase_scorecard_shows_the_engines_verdicts(duo: DashComposite, demo_runtime: vantage.Runtime) -> None:
-    from metrics.impact import phase_scorecard
+    from programme.impact import phase_scorecard
 
     open_view(duo, PAGE + "?lang=en")
     rows = phase_scorecard(demo_runtime.engine, plan_of(demo_runtime), demo_runtime.config.today())
@@ -224,7 +224,7 @@ def test_phase_scorecard_shows_the_engines_verdicts(duo: DashComposite, demo_run
 
 
 def test_each_page_view_is_audited_once_with_its_drill(duo: DashComposite, demo_runtime: vantage.Runtime) -> None:
-    from dashboard.access.audit import AuditTrail
+    from access.audit import AuditTrail
 
     trail = AuditTrail(demo_runtime.config.data_path / "audit.sqlite")
     seen = lambda: [e for e in trail.entries() if (e["action"], e["what"]) == ("view", "programme")]  # noqa: E731

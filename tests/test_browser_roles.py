@@ -11,10 +11,11 @@ from dash.testing.composite import DashComposite
 from selenium.webdriver.chrome.options import Options
 
 import app as vantage
+from access.users import UserStore
+from cli.commands import query as cli_query
 from config.settings import load_config
-from dashboard.access.users import UserStore
 from dashboard.app import create_app
-from metrics import registry
+from metrics.semantics import registry
 from tests.conftest import TODAY
 from tests.test_access_http import PASSWORD, secured_config_text
 from tests.test_browser_overview import query, settle, tile_values, until
@@ -58,7 +59,7 @@ def test_a_department_lead_sees_their_department_only(secured) -> None:  # noqa:
     shown = tile_values(duo)
     assert "milestones_on_time" not in shown and "data_accuracy" in shown  # no department breakdown: not offered
     for key in ("data_accuracy", "error_rate", "automation_rate"):
-        _, _, printed = vantage.query_result(rt, query(key, where=["department=finance"]))
+        _, _, printed = cli_query(rt, query(key, where=["department=finance"]))[0]
         assert shown[key] == printed[0][1], key
     nav = duo.find_element("#shell-nav").text
     assert "Programme" not in nav
@@ -71,7 +72,7 @@ def test_the_pmo_sees_the_programme(secured) -> None:  # noqa: ANN001
     duo, rt = secured
     sign_in(duo, "pat")
     shown = tile_values(duo)
-    _, _, printed = vantage.query_result(rt, query("data_accuracy"))
+    _, _, printed = cli_query(rt, query("data_accuracy"))[0]
     assert shown["data_accuracy"] == printed[0][1] and "milestones_on_time" in shown
     assert "Programme" in duo.find_element("#shell-nav").text
     duo.driver.get(duo.server.url.rstrip("/") + "/programme")

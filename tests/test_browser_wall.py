@@ -18,13 +18,16 @@ from dash.testing.composite import DashComposite
 from dash.testing.wait import until
 
 import app as vantage
-from dashboard.access.audit import AuditTrail
-from metrics import registry
-from metrics.format import format_value
-from metrics.periods import Filters, resolve_period
+from access.audit import AuditTrail
+from cli.commands import query as cli_query
+from dashboard.pages.wall._screen import BUILD_PARTS
+from metrics.engine.periods import Filters, resolve_period
+from metrics.semantics import registry
+from metrics.semantics.format import format_value
+from tests.conftest import ROOT, TODAY
+
 # One server and browser per module: the same fixtures and helpers as the overview's tests.
 from tests.test_browser_overview import SCREENSHOTS, demo_runtime, duo, query  # noqa: F401
-from tests.conftest import ROOT, TODAY
 from tests.test_wall_access import wall_config
 
 THREE = """
@@ -62,7 +65,7 @@ class Served:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        for part in ("app.py", "config", "connectors", "metrics", "dashboard", "assets"):
+        for part in BUILD_PARTS:
             source = ROOT / part
             if source.is_file():
                 shutil.copy2(source, build / part)
@@ -138,7 +141,7 @@ def test_the_lobby_hides_the_navigation_fills_the_screen_and_shows_the_engines_n
         "return r.top === 0 && r.left === 0 && r.width === innerWidth && r.height === innerHeight"
         " && document.documentElement.scrollHeight <= innerHeight;")
     for key in RESULTS:
-        _h, _raw, printed = vantage.query_result(demo_runtime, query(key), allow_stale=True)
+        _h, _raw, printed = cli_query(demo_runtime, query(key))[0]
         assert shown_value(duo, 0, key) == printed[0][1] == engine_value(demo_runtime, key)  # the CLI's number
     assert shown_value(duo, 1, "data_accuracy") == engine_value(demo_runtime, "data_accuracy", "quarter")
     assert duo.find_element("#wall-s3-done").get_attribute("textContent").count("/") == 1

@@ -8,12 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from config.errors import SourceError
 from config.settings import SourceSpec, TableSpec
 from connectors.base import Where
 from connectors.files import FileConnector
 from connectors.mirror import MirroredConnector
 from connectors.sql import SqlConnector
+from core.errors import SourceError
 
 
 def make_db(path: Path, rows: list[tuple]) -> None:

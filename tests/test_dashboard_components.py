@@ -10,12 +10,13 @@ import pytest
 from dash import html
 
 from dashboard.components import delta_line, kpi_tile, status_badge, tile_placeholder, value_text
-from dashboard.figures import Milestone, breakdown_figure, sparkline_svg, trend_figure, trend_window
-from metrics import registry
-from metrics.engine import Answer, Headline
-from metrics.format import format_value
-from metrics.model import Metric
-from metrics.status import Status
+from dashboard.figures import breakdown_figure, sparkline_svg, trend_figure, trend_window
+from metrics.engine.answers import Answer, Headline
+from metrics.engine.status import Status
+from metrics.semantics import registry
+from metrics.semantics.format import format_value
+from metrics.semantics.model import Metric
+from programme.milestones import Milestone
 
 
 @pytest.fixture

@@ -7,13 +7,16 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard.pages._drill import crumbs, drilled_to, next_view, records_table, scope
-from dashboard.pages._filters import ALL_DEPARTMENTS, changed_view, shown_values
-from dashboard.pages._metric_parts import cli_command, csv_text, labelled, milestones_for, projection_text
+from core.csvfile import frame_csv as csv_text
+from dashboard.filters import ALL_DEPARTMENTS, changed_view, shown_values
+from dashboard.pages.metric._drill import crumbs, drilled_to, next_view, records_table, scope
+from dashboard.pages.metric._parts import labelled
+from dashboard.sentences import cli_command, projection_text
 from dashboard.state import ViewState
-from metrics.engine import DetailPage, Headline
-from metrics.periods import Filters
-from metrics.status import Status
+from metrics.engine.answers import DetailPage, Headline
+from metrics.engine.periods import Filters
+from metrics.engine.status import Status
+from programme.milestones import milestones_for
 
 TODAY = date(2026, 11, 27)
 

@@ -10,18 +10,18 @@ import flask
 import polars as pl
 import pytest
 
-from config.errors import AccessDenied
-from dashboard.access.roles import Role, Viewer
+from access.roles import Role, Viewer
+from core.errors import AccessDenied
 from dashboard.app import create_app
-from dashboard.pages import _programme_gantt as gantt
-from dashboard.pages import _programme_parts as parts
-from dashboard.pages import _programme_plan as pp
-from dashboard.pages import _programme_views as views
-from dashboard.pages._programme_state import Address, Focus, address_of, focus_of
-from dashboard.pages._programme_text import STRINGS
+from dashboard.pages.programme import _gantt as gantt
+from dashboard.pages.programme import _parts as parts
+from dashboard.pages.programme import _plan as pp
+from dashboard.pages.programme import _views as views
+from dashboard.pages.programme._state import Address, Focus, address_of, focus_of
+from dashboard.pages.programme._words import STRINGS
 from dashboard.state import ViewState
-from metrics.impact import ScoreRow
-from metrics.plan import Plan, check_plan
+from programme.impact import ScoreRow
+from programme.plan import Plan, check_plan
 
 TODAY = date(2026, 11, 27)
 D = date.fromisoformat

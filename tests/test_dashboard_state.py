@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from config.errors import UsageError
+from core.errors import UsageError
 from dashboard.state import ViewState, from_search, parse_search
-from metrics.periods import Filters
+from metrics.engine.periods import Filters
 
 TODAY = date(2026, 11, 27)
 

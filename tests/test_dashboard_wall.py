@@ -13,20 +13,20 @@ import dash
 import flask
 import pytest
 
-from config.errors import ConfigError
+from access.roles import Role, Viewer
+from config.playlists import Playlist, Slide, load_playlists, parse_playlist
 from config.settings import Config
+from core.errors import ConfigError
 from dashboard import context
-from dashboard.access.roles import Role, Viewer
 from dashboard.app import create_app
-from dashboard.pages import _wall_screen as wall
-from dashboard.pages._wall_data import delta_text, freshness_props, overview_props, playlist_props, split_value
-from dashboard.pages._wall_ids import card, part
-from dashboard.pages._wall_plan import programme_props
-from dashboard.pages._wall_playlists import Playlist, Slide, load_playlists, parse_playlist
-from metrics.engine import Answer, Headline
-from metrics.format import format_value
-from metrics.periods import Filters
-from metrics.status import Status
+from dashboard.pages.wall import _screen as wall
+from dashboard.pages.wall._data import delta_text, freshness_props, overview_props, playlist_props, split_value
+from dashboard.pages.wall._ids import card, part
+from dashboard.pages.wall._plan import programme_props
+from metrics.engine.answers import Answer, Headline
+from metrics.engine.periods import Filters
+from metrics.engine.status import Status
+from metrics.semantics.format import format_value
 
 TODAY = date(2026, 11, 27)
 OCTOBER = Filters(date(2026, 10, 1), date(2026, 11, 1))
@@ -212,7 +212,7 @@ def test_a_failing_slide_says_why_in_its_banner_and_the_others_still_show(runtim
 
 
 def test_programme_counts_come_from_the_plan_and_a_lead_is_refused(runtime) -> None:  # noqa: ANN001
-    from metrics.plan import plan_or_issue
+    from programme.plan import plan_or_issue
 
     plan, _ = plan_or_issue(runtime.engine)
     ms = plan.milestones
@@ -281,6 +281,6 @@ def test_no_timer_on_the_page_drives_a_dash_input(wall_app: dash.Dash) -> None:
             yield from types(getattr(component, "children", None))
 
     assert "Interval" not in set(types(page))
-    js = (Path(wall.__file__).resolve().parents[2] / "assets" / "wall.js").read_text()
+    js = (Path(wall.__file__).resolve().parents[3] / "assets" / "wall.js").read_text()
     assert "setInterval(tick" in js and context.LOCATION in js
     assert "set_props(" not in js  # each change through Dash and React kept memory: the deck is written directly

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.demo import DemoInfo, build_demo, default_demo_path
+from demo import DemoInfo, build_demo, default_demo_path
 
 END = date(2026, 11, 27)
 RECORDS = 20_000

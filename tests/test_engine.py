@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 
 import app
-from config.errors import SourceError, UnknownName
 from config.settings import load_config
-from metrics import registry
-from metrics.periods import Filters
+from core.errors import SourceError, UnknownName
+from metrics.engine.periods import Filters
+from metrics.semantics import registry
 
 OCTOBER = Filters(date(2026, 10, 1), date(2026, 11, 1))
 

@@ -15,8 +15,8 @@ from typing import Iterator
 import pytest
 import requests
 
-from dashboard.access.audit import AuditTrail
-from dashboard.access.users import UserStore
+from access.audit import AuditTrail
+from access.users import UserStore
 from tests.conftest import ROOT, TODAY
 from tests.test_access_http import PASSWORD, login, secured_config_text, summary_request
 

@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 
 import app
-from connectors.demo.feedback import COMPLAINTS, PRAISE, SYSTEM_WORDS
-from metrics.feedback import THEME, THEMES, theme_counts
-from metrics.model import Grain
-from metrics.periods import Filters
-from metrics.scope import Scope, ScopedEngine
+from demo.feedback import COMPLAINTS, PRAISE, SYSTEM_WORDS
+from metrics.engine.periods import Filters
+from metrics.engine.scope import Scope, ScopedEngine
+from metrics.pack.feedback import THEME, THEMES, theme_counts
+from metrics.semantics.model import Grain
 
 QUARTER = Filters(date(2026, 7, 1), date(2026, 10, 1))
 # The same themes in SQL, from the words people use (first match wins, as declared).
@@ -105,7 +105,7 @@ def test_the_record_table_says_which_complaint_a_response_makes(runtime: app.Run
 
 def test_the_page_parts_speak_both_languages_and_link_the_quarterly_review(runtime: app.Runtime) -> None:
     from dashboard.app import create_app
-    from dashboard.pages._feedback_parts import review_links, themes_figure
+    from dashboard.pages.feedback._parts import review_links, themes_figure
     from dashboard.state import ViewState
 
     counts = theme_counts(runtime.engine, QUARTER)
@@ -124,7 +124,7 @@ def test_the_readme_quarterly_review_snapshot_is_accepted(runtime: app.Runtime) 
     import tomllib
 
     from config.settings import parse_config
-    from dashboard.snapshots.spec import snapshot_spec
+    from snapshots.spec import snapshot_spec
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     [block] = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[snapshots.quarterly_review]" in b]

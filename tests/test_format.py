@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.format import format_delta, format_value
-from metrics.model import Unit
+from metrics.semantics.format import format_delta, format_value
+from metrics.semantics.model import Unit
 
 
 @pytest.mark.parametrize("value, unit, lang, text", [

@@ -10,10 +10,12 @@ import polars as pl
 import pytest
 
 import app
-from config.errors import VantageError
 from config.settings import load_config
-from metrics.model import Text
-from metrics import data_quality, history, registry
+from core.errors import VantageError
+from metrics.engine import history
+from metrics.pack import data_quality
+from metrics.semantics import registry
+from metrics.semantics.model import Text
 from tests.conftest import DEMO_RECORDS, TODAY
 
 NOW = datetime(2026, 11, 27, 9, 30)
@@ -129,7 +131,7 @@ def test_a_definition_change_is_recorded_at_load_and_marked_on_its_trend(
     assert change.recorded_at.date() == date.fromisoformat(TODAY)
 
     from dashboard.app import create_app
-    from dashboard.pages import _metric_views as views
+    from dashboard.pages.metric import _views as views
     from dashboard.state import ViewState
 
     server = create_app(rt.engine, rt.config).server

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 import app
-from config.errors import CatalogueError, UsageError
-from metrics import maturity
-from metrics.assessment import QUESTIONNAIRE, assess_at, assessments, questionnaires
-from metrics.maturity import DIMENSIONS, Dimension, Level, at_least, at_most, blend, rule_level
-from metrics.model import Text
-from metrics.periods import add_months
-from metrics.scope import Scope, ScopedEngine
-from metrics.validate import RULES, schema_problems
+from core.errors import CatalogueError, UsageError
+from metrics.engine.periods import add_months
+from metrics.engine.scope import Scope, ScopedEngine
+from metrics.semantics.model import Text
+from metrics.semantics.validation import RULES, schema_problems
+from programme import maturity
+from programme.assessment import QUESTIONNAIRE, assess_at, assessments, questionnaires
+from programme.maturity import DIMENSIONS, Dimension, Level, at_least, at_most, blend, rule_level
 from tests.conftest import TODAY
 from tests.test_metrics_sql import EXPECTED, db  # noqa: F401 - the independent SQL of every KPI, and its database
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from metrics.periods import Filters, resolve_period
+from metrics.engine.periods import Filters, resolve_period
 
 TODAY = date(2026, 11, 27)
 

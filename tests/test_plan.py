@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import app
-from metrics.impact import before_after, phase_scorecard
-from metrics.plan import load_plan, usable_milestones
+from programme.impact import before_after, phase_scorecard
+from programme.plan import load_plan, usable_milestones
 from tests.test_engine import copied_runtime
 from tests.test_metrics_sql import EXPECTED
 

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 import app
 from config.settings import load_config
-from metrics import registry
-from metrics.model import Grain
-from metrics.periods import Filters
+from metrics.engine.periods import Filters
+from metrics.semantics import registry
+from metrics.semantics.model import Grain
 
 PG_TYPES = {"INTEGER": "BIGINT", "REAL": "DOUBLE PRECISION", "TEXT": "TEXT", "DATE": "DATE", "TIMESTAMP": "TIMESTAMP"}
 PERIOD = Filters(date(2026, 10, 1), date(2026, 11, 1))

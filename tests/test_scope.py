@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 import app
-from config.errors import AccessDenied
-from metrics.periods import Filters
-from metrics.scope import Scope, ScopedEngine
+from core.errors import AccessDenied
+from metrics.engine.periods import Filters
+from metrics.engine.scope import Scope, ScopedEngine
 
 OCTOBER = Filters(date(2026, 10, 1), date(2026, 11, 1))
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import ConfigError
 from config.settings import SETTINGS, load_config
+from core.errors import ConfigError
 
 TOML = """
 [vantage]

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboard.snapshots.cron import next_occurrence, occurrences, parse_cron
+from snapshots.cron import next_occurrence, occurrences, parse_cron
 
 UTC = timezone.utc
 

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from config.settings import load_config
-from dashboard.snapshots import commands
-from dashboard.snapshots.charts import png_problem
+from snapshots import commands
+from snapshots.charts import png_problem
 from tests.conftest import TODAY
 from tests.test_snapshot_fixtures import SmtpServer, cli, parts, smtp_server, write_config  # noqa: F401
 

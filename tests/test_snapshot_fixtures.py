@@ -84,7 +84,7 @@ def write_config(folder: Path, demo_db: Path, smtp_port: int, snapshots: str, va
 
 def wired(config_path: Path, data_dir: Path) -> app.Runtime:
     """A runtime for a config; its local copies, cache and outbox live in `data_dir`."""
-    from metrics import registry
+    from metrics.semantics import registry
 
     registry.reset()
     config = load_config(str(config_path), {"data_dir": str(data_dir), "today": TODAY}, environ={})
@@ -93,7 +93,7 @@ def wired(config_path: Path, data_dir: Path) -> app.Runtime:
 
 def cli(config_path: Path, data_dir: Path, *args: str, today: str = TODAY) -> int:
     """Run the command line in this process (so the SMTP server of the test receives what it sends)."""
-    from metrics import registry
+    from metrics.semantics import registry
 
     registry.reset()
     return app.main(["--config", str(config_path), "--data-dir", str(data_dir), "--today", today, *args])

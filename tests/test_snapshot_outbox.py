@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.snapshots.delivery import LEASE, backoff
-from dashboard.snapshots.outbox import Entry, Outbox, read_previous, read_rows
+from snapshots.delivery import LEASE, backoff
+from snapshots.outbox import Entry, Outbox, read_previous, read_rows
 
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)
 

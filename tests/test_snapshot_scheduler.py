@@ -14,10 +14,10 @@ from typing import Callable
 
 import pytest
 
-from config.errors import ConfigError
-from dashboard.snapshots.outbox import Outbox
-from dashboard.snapshots.scheduler import Scheduler, clock_from, interval_from
-from dashboard.snapshots.spec import snapshot_spec
+from core.errors import ConfigError
+from snapshots.outbox import Outbox
+from snapshots.scheduler import Scheduler, clock_from, interval_from
+from snapshots.spec import snapshot_spec
 from tests.conftest import ROOT, TODAY, run_cli
 from tests.test_snapshot_fixtures import SmtpServer, parts, smtp_server, wired, write_config  # noqa: F401
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import ConfigError
-from dashboard.snapshots.spec import snapshot_spec
+from core.errors import ConfigError
+from snapshots.spec import snapshot_spec
 from tests.conftest import run_cli
 from tests.test_snapshot_fixtures import cli, parts, smtp_server, wired, write_config  # noqa: F401
 

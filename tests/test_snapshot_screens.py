@@ -40,7 +40,7 @@ return {width: document.documentElement.scrollWidth, height: document.documentEl
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[dict[str, Path]]:
     """board.html and board.zh.html, rendered after a send a month earlier so they show what changed."""
-    from metrics import registry
+    from metrics.semantics import registry
 
     folder = tmp_path_factory.mktemp("snapshot-sample")
     server = SmtpServer(free_port())

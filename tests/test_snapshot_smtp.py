@@ -11,10 +11,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from config.settings import load_config
-from dashboard.snapshots import commands
-from dashboard.snapshots.delivery import drain
-from dashboard.snapshots.outbox import Outbox
-from metrics.format import format_value
+from metrics.semantics.format import format_value
+from snapshots import commands
+from snapshots.delivery import drain
+from snapshots.outbox import Outbox
 from tests.conftest import TODAY, run_cli
 from tests.test_snapshot_fixtures import SmtpServer, cli, free_port, parts, smtp_server, write_config  # noqa: F401
 
@@ -89,7 +89,7 @@ def test_the_message_that_arrives(tmp_path: Path, data_dir: Path, smtp_server: S
 
 
 def _unit(key: str):  # noqa: ANN202 - metrics.model.Unit
-    from metrics import registry
+    from metrics.semantics import registry
 
     return registry.catalogue()[key].unit
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import ConfigError
 from config.settings import parse_config
-from dashboard.snapshots.spec import snapshot_spec
-from metrics import registry
+from core.errors import ConfigError
+from metrics.semantics import registry
+from snapshots.spec import snapshot_spec
 from tests.conftest import run_cli
 from tests.test_snapshot_fixtures import write_config
 

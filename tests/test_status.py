@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.model import Direction
-from metrics.status import Status, judge, months_to_target, slope
+from metrics.engine.status import Status, judge, months_to_target, slope
+from metrics.semantics.model import Direction
 
 
 def test_slope_of_a_line() -> None:

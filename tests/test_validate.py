@@ -9,9 +9,9 @@ import polars as pl
 
 from config.settings import SourceSpec, TableSpec
 from connectors.files import FileConnector
-from metrics import registry
-from metrics.model import Direction, Metric, MetricKind, Pillar, Text, Unit
-from metrics.validate import validate
+from metrics.semantics import registry
+from metrics.semantics.model import Direction, Metric, MetricKind, Pillar, Text, Unit
+from metrics.semantics.validation import validate
 
 GOOD = Metric(key="scrap_rate", kind=MetricKind.RATIO, unit=Unit.PERCENT, good=Direction.DOWN, target=0.03,
               title=Text("Scrap rate", "废品率"), description=Text("Scrap per output.", "废品与产量之比。"),

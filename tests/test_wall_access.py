@@ -12,13 +12,13 @@ import flask
 import pytest
 
 import app as vantage
+from access.tokens import TokenStore
 from config.settings import Config, load_config
-from dashboard.access.tokens import TokenStore
 from dashboard.app import create_app
-from dashboard.pages._wall_ids import card
-from metrics import registry
-from metrics.format import format_value
-from metrics.periods import Filters, resolve_period
+from dashboard.pages.wall._ids import card
+from metrics.engine.periods import Filters, resolve_period
+from metrics.semantics import registry
+from metrics.semantics.format import format_value
 from tests.conftest import ROOT, TODAY
 
 PLAYLISTS = """

@@ -6,8 +6,8 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from core.i18n import t
 from dashboard import context
-from dashboard.i18n import t
 from dashboard.state import ViewState
 
 dash.register_page(__name__, path="/404", name="Not found", title="Vantage", nav=False)

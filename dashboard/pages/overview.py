@@ -8,14 +8,14 @@ from typing import Any, Callable, NamedTuple
 import dash
 from dash import Dash, Input, Output, dcc, html
 
+from core.i18n import t
 from dashboard import context
 from dashboard.components import kpi_tile, tile_placeholder, warning_block
-from dashboard.i18n import t
-from dashboard.pages._filters import FilterIds, filter_bar, register_filter_callback
+from dashboard.filters import FilterIds, filter_bar, register_filter_callback
 from dashboard.safe import guarded
 from dashboard.state import ViewState
-from metrics.model import Metric, Pillar
-from metrics.periods import Filters, add_months
+from metrics.engine.periods import Filters, add_months
+from metrics.semantics.model import Metric, Pillar
 
 dash.register_page(__name__, path="/", name="Overview", title="Vantage", order=0, nav=True, label_key="nav.overview")
 

@@ -46,7 +46,7 @@ def questions(data_dir: Path) -> dict[str, dict[str, object]]:
 
 
 def main() -> None:
-    from connectors.demo import build_demo  # noqa: PLC0415 - the demo generator, only when writing
+    from demo import build_demo  # noqa: PLC0415 - the demo generator, only when writing
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

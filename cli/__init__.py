@@ -1,0 +1,6 @@
+"""The command line: the parser, the one command table, the CLI's tables and its output writers.
+
+`app.py` wires a runtime and hands it here; the commands that serve the dashboard or send snapshots are handed in
+by `app.py` too, because `cli` is a peer of `dashboard` and `snapshots`. May import `core`, `config`,
+`connectors`, `demo`, `metrics`, `programme` and `access`; never `dashboard` or `snapshots`.
+"""

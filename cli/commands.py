@@ -1,0 +1,220 @@
+"""The commands of `python app.py` and the one table that names them.
+
+Each command is a function of the parsed arguments and either the wired runtime (config, engine, catalogue) or,
+for commands that need no engine, the config alone. It prints its output and returns the exit code:
+0 ok, 2 bad usage or config, 1 a source failed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Union
+
+from cli.output import emit, print_rows
+from cli.tables import Table
+from config.settings import Config
+from core.errors import UsageError, VantageError
+from metrics.engine.answers import Answer, Headline
+from metrics.engine.periods import Filters, resolve_period
+from metrics.engine.questions import Engine
+from metrics.semantics.model import Metric
+
+
+@dataclass
+class Runtime:
+    """Everything a command needs, wired from one config (by `app.wire`)."""
+
+    config: Config
+    engine: Engine
+    catalogue: dict[str, Metric]
+    source_failures: list[str]
+
+
+RuntimeCommand = Callable[[Runtime, argparse.Namespace], int]
+ConfigCommand = Callable[[Config, argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command's function, and whether it needs the wired runtime or only the config."""
+
+    run: Union[RuntimeCommand, ConfigCommand]
+    needs_runtime: bool = True
+
+
+def filters_from_args(rt: Runtime, args: argparse.Namespace) -> Filters:
+    """The period (--period, or --from/--to) and --where filters of a command line."""
+    try:
+        start = date.fromisoformat(args.date_from) if args.date_from else None
+        end = date.fromisoformat(args.date_to) if args.date_to else None
+    except ValueError as exc:
+        raise UsageError(f"bad date: {exc}", "--from/--to", "write dates as YYYY-MM-DD") from None
+    preset = "custom" if (start or end) else args.period
+    if preset == "custom" and not (start and end):
+        raise UsageError("--from and --to go together", "query", "give both, e.g. --from 2026-01-01 --to 2026-03-31")
+    try:
+        start_, end_ = resolve_period(preset, rt.config.today(), start, end)
+    except ValueError as exc:
+        raise UsageError(str(exc), "--period/--from/--to", "choose a valid period") from None
+    where = []
+    for item in args.where or []:
+        if "=" not in item:
+            raise UsageError(f"bad filter '{item}'", "--where", "write it as DIMENSION=VALUE, e.g. department=finance")
+        dim, value = item.split("=", 1)
+        where.append((dim.strip(), value.strip()))
+    return Filters(start_, end_, tuple(where))
+
+
+def query(rt: Runtime, args: argparse.Namespace) -> tuple[Table, Answer[Headline] | Answer[object]]:
+    """The table `python app.py query` prints for these arguments, and the engine's answer behind it."""
+    from cli.tables import query_table
+
+    return query_table(rt.engine, args.metric, filters_from_args(rt, args), rt.config.language, args.by, args.grain)
+
+
+def cmd_metrics(rt: Runtime, args: argparse.Namespace) -> int:
+    lang = rt.config.language
+    rows = [[m.key, m.pillar.value, m.kind.value, m.unit.value, m.good.value, m.title(lang)]
+            for m in rt.catalogue.values()]
+    print_rows(["metric", "pillar", "kind", "unit", "good", "title"], rows, args.format)
+    return 0
+
+
+def cmd_query(rt: Runtime, args: argparse.Namespace) -> int:
+    table, answer = query(rt, args)
+    emit(*table, args.format)
+    if not answer.stale_reason:
+        return 0
+    print(f"warning: {answer.stale_reason}; showing the last good value, computed "
+          f"{answer.computed_at:%Y-%m-%d %H:%M}", file=sys.stderr)
+    return 1
+
+
+def cmd_maturity(rt: Runtime, args: argparse.Namespace) -> int:
+    """Every dimension's score at every assessment, or at --at DATE (KPIs of the month before, latest questionnaire)."""
+    from cli.tables import maturity_table
+
+    try:
+        at = date.fromisoformat(args.at) if args.at else None
+    except ValueError as exc:
+        raise UsageError(f"bad date: {exc}", "--at", "write the date as YYYY-MM-DD") from None
+    table, stale = maturity_table(rt.engine, rt.config.today(), filters_from_args(rt, args).where, at)
+    emit(*table, args.format)
+    return _stale_exit(stale)
+
+
+def cmd_league(rt: Runtime, args: argparse.Namespace) -> int:
+    """The league table: rank, department, score and every KPI with a department dimension."""
+    from cli.tables import league_table
+
+    table, stale = league_table(rt.engine, filters_from_args(rt, args), rt.config.language)
+    emit(*table, args.format)
+    return _stale_exit(stale)
+
+
+def _stale_exit(reason: str) -> int:
+    """0, or 1 with a warning when some number is the last good one because a source failed."""
+    if not reason:
+        return 0
+    print(f"warning: {reason}; the numbers include last good values", file=sys.stderr)
+    return 1
+
+
+def cmd_check(rt: Runtime, args: argparse.Namespace) -> int:
+    from config.playlists import load_playlists
+
+    load_playlists(rt.config, rt.catalogue)  # a wrong playlist is a config error (exit 2), caught before serving
+    for failure in rt.source_failures:
+        print(f"source failed: {failure}")
+    print(f"{len(rt.catalogue)} metrics, {len(rt.config.sources)} sources: "
+          + ("catalogue ok" if not rt.source_failures else f"{len(rt.source_failures)} source(s) failed"))
+    return 1 if rt.source_failures else 0
+
+
+def cmd_cache(rt: Runtime, args: argparse.Namespace) -> int:
+    if args.action == "clear":
+        n = rt.engine.cache.clear()
+        print(f"cleared {n} cached answers")
+        return 0
+    start, end = resolve_period("month", rt.config.today())
+    failed = 0
+    for key in rt.catalogue:
+        try:
+            rt.engine.headline(key, Filters(start, end))
+            rt.engine.trend(key, Filters(date(2000, 1, 1), end))
+        except VantageError as exc:
+            failed += 1
+            print(f"{key}: {exc.message}", file=sys.stderr)
+    print(f"warmed {len(rt.catalogue) - failed} of {len(rt.catalogue)} metrics")
+    return 1 if failed else 0
+
+
+def progress_bar(table: str, done: int, total: int) -> None:
+    """One line per demo table that fills as its rows are written (on standard error)."""
+    width = 30
+    filled = int(width * done / max(total, 1))
+    end = "\n" if done >= total else ""
+    print(f"\r  {table:<18} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}", end=end, file=sys.stderr)
+
+
+def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    from demo import build_demo
+
+    out = Path(args.out) if args.out else config.data_path / "demo.sqlite"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    info = build_demo(out, records=args.records, progress=progress_bar)
+    print(f"built {out}: " + ", ".join(f"{t} {n:,}" for t, n in info.rows.items()))
+    return 0
+
+
+def cmd_user(config: Config, args: argparse.Namespace) -> int:
+    from access import commands
+
+    if args.action == "list":
+        print_rows(commands.USER_COLUMNS, commands.users_table(config), "table")
+    else:
+        print(commands.change_user(config, args.action, args.name, args.role, args.department,
+                                   lambda: _read_password(args.password_stdin)))
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise UsageError("the passwords differ", "user", "type the same password twice")
+    return first
+
+
+def cmd_wall_token(config: Config, args: argparse.Namespace) -> int:
+    from access import commands
+
+    if args.action == "list":
+        print_rows(commands.TOKEN_COLUMNS, commands.tokens_table(config), "table")
+        return 0
+    print(commands.change_token(config, args.action, args.name, args.playlist))
+    if args.action == "create":
+        print("Open this address on the screen; it is shown only now.", file=sys.stderr)
+    return 0
+
+
+def cmd_audit(config: Config, args: argparse.Namespace) -> int:
+    from access import commands
+
+    print_rows(commands.AUDIT_COLUMNS, commands.audit_table(config, args.since, args.user), args.format)
+    return 0
+
+
+# The commands `cli` runs itself; app.py adds serve, snapshot and scheduler (they need the dashboard and snapshots).
+COMMANDS: dict[str, Command] = {
+    "metrics": Command(cmd_metrics), "query": Command(cmd_query), "check": Command(cmd_check),
+    "cache": Command(cmd_cache), "maturity": Command(cmd_maturity), "league": Command(cmd_league),
+    "demo": Command(cmd_demo, needs_runtime=False), "user": Command(cmd_user, needs_runtime=False),
+    "audit": Command(cmd_audit, needs_runtime=False), "wall-token": Command(cmd_wall_token, needs_runtime=False),
+}

@@ -1,1 +1,0 @@
-"""Who may see what: users, roles, sessions, device tokens and the audit trail."""

@@ -1,0 +1,1 @@
+"""The feedback page: page.py registers it and owns its layout and callbacks; its _ modules are private to it."""

@@ -1,0 +1,57 @@
+"""Pieces of the metric page built from engine answers: projection, milestones, the explain panel, CSV exports."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+from dash import html
+
+from core import labels
+from core.i18n import t
+from dashboard.sentences import cli_command
+from dashboard.state import ViewState
+from metrics.engine.periods import Filters
+from metrics.semantics.model import Metric
+
+EXPORT_ROWS = 100_000  # the most records one CSV export carries
+
+
+def explain_panel(metric: Metric, explained: dict, answer: Any, view: ViewState, lang: str) -> html.Dl:
+    """How the number is computed: definition, source, formula, filters, rows and freshness."""
+    h = answer.data
+    filters = ", ".join(f"{labels.column_label(d, lang)} = {labels.value_label(d, v, lang)}"
+                        for d, v in explained["filters"]["where"]) or t("explain.none", lang)
+    baseline = explained.get("baseline_period")
+    rows = [
+        ("explain.kind", explained["kind"]),
+        ("explain.source", f"{explained['source']}.{explained['table']}"),
+        ("explain.time_column", explained["time_column"]),
+        ("explain.formula", html.Code(explained["formula"], className="formula")),
+        ("explain.row_filter",
+         html.Code(explained["row_filter"]) if explained["row_filter"] else t("explain.none", lang)),
+        ("explain.period", labels.period_label(h.start, h.end, lang)),
+        ("explain.filters", filters),
+        ("explain.baseline_period", labels.period_label(baseline[0], baseline[1], lang) if baseline else "—"),
+        ("explain.rows", f"{h.rows:,}"),
+        ("explain.as_of", labels.time_label(answer.data_as_of, lang)),
+        ("explain.computed_at", labels.time_label(answer.computed_at, lang)),
+        ("explain.definition", f"{explained['definition']} ({explained['module']})"),
+        ("explain.cli", html.Code(cli_command(metric, view, _filters_of(explained)), className="cli")),
+    ]
+    items: list[Any] = []
+    for key, value in rows:
+        items += [html.Dt(t(key, lang)), html.Dd(value)]
+    return html.Dl(items, className="explain-list")
+
+
+def _filters_of(explained: dict) -> Filters:
+    f = explained["filters"]
+    return Filters(date.fromisoformat(f["start"]), date.fromisoformat(f["end"]), tuple(tuple(w) for w in f["where"]))
+
+
+def labelled(frame: pl.DataFrame, dimension: str, lang: str) -> pl.DataFrame:
+    """A breakdown with the human name of each value beside its id."""
+    names = [labels.value_label(dimension, v, lang) for v in frame[dimension]]
+    return frame.with_columns(pl.Series(f"{dimension}_name", names)).select(
+        [dimension, f"{dimension}_name", "value", "rows"])

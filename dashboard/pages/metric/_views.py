@@ -1,0 +1,260 @@
+"""The metric page's data callbacks: thin adapters from the URL's view to the engine and back to components."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from core import labels
+from core.csvfile import frame_csv
+from core.i18n import t
+from dashboard import context
+from dashboard.components import error_block, kpi_tile
+from dashboard.figures import DefinitionChange, breakdown_figure, trend_figure, trend_window
+from dashboard.pages.metric import _drill as drill
+from dashboard.pages.metric._ids import ids
+from dashboard.pages.metric._parts import EXPORT_ROWS, explain_panel, labelled
+from dashboard.safe import guarded
+from dashboard.sentences import projection_text
+from dashboard.state import ViewState
+from metrics.engine import history
+from metrics.semantics.model import Grain, Metric
+from programme.milestones import milestones_for
+
+HIDDEN = " d-none"
+# An empty chart of the trend's height with nothing drawn: what a chart shows before or instead of its numbers.
+NO_FIGURE: dict[str, Any] = {"data": [], "layout": {"height": 420, "xaxis": {"visible": False},
+                                                    "yaxis": {"visible": False}, "paper_bgcolor": "rgba(0,0,0,0)",
+                                                    "plot_bgcolor": "rgba(0,0,0,0)"}}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What every callback of the page works from: the engine, the metric, the view and where it has drilled."""
+
+    engine: Any
+    metric: Metric
+    view: ViewState
+    lang: str
+    theme: str
+    scope: drill.Scope
+
+
+def request(key: str | None, data: dict) -> Request:
+    """The request of a page render; CatalogueError for an unknown metric, UsageError for a wrong period."""
+    engine = context.engine()
+    view = ViewState.from_data(data)
+    metric = engine.metric(key or "")
+    return Request(engine, metric, view, view.lang(context.default_language()), view.theme_name(),
+                   drill.scope(engine, metric, view, context.today()))
+
+
+def lang_of(data: dict) -> str:
+    return ViewState.from_data(data).lang(context.default_language())
+
+
+def graph_config(key: str | None, what: str) -> dict:
+    """Plotly's own toolbar: PNG download named after the view, no logo, no selection tools."""
+    return {"displaylogo": False,
+            # No "share to cloud" button: figures stay on this server.
+            "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "sendChartToCloud"],
+            "toImageButtonOptions": {"format": "png", "filename": f"vantage-{key}-{what}", "scale": 2}}
+
+
+def summary(r: Request, answer: Any) -> tuple[Any, str]:
+    """The headline as a tile named for the drilled part, and when the trend reaches the target, in words."""
+    context.audit("view", r.metric.key, r.scope.filters.params())
+    scope = " / ".join(labels.value_label(d, v, r.lang) for d, v in r.scope.chosen)  # the drill's number, named
+    tile = kpi_tile(r.metric, r.lang, r.theme, None, answer=answer, size="summary", scope=scope)
+    return tile, projection_text(r.metric, answer.data, r.lang)
+
+
+def milestone_list(r: Request) -> Any:
+    """The plan's milestones linked to this KPI, latest first, as a list beside the chart that marks them."""
+    lane = milestones_for(r.engine.milestones(), r.metric.key, r.lang)
+    if not lane:
+        return None
+    latest_first = sorted(lane, key=lambda m: m.on, reverse=True)
+    items = [html.Li([html.Span(m.milestone_id, className="milestone-id"), html.Span(m.title),
+                      html.Span(m.status, className="milestone-when")]) for m in latest_first]
+    return [html.H3(t("metric.milestones", r.lang)), html.Ol(items)]
+
+
+def trend(r: Request, answer: Any) -> tuple[dict[str, Any], str, Any]:
+    """The trend since the baseline, at the drilled scope, with target, baseline, milestones and projection:
+    the figure, the chart's class and a note in its place when there is nothing to draw."""
+    engine, metric, filters = r.engine, r.metric, r.scope.filters
+    baseline = engine.baseline_period(metric)
+    start = trend_window(filters.end, engine.programme_start(), baseline[0] if baseline else None)
+    frame = engine.trend(metric.key, filters.with_period(start, filters.end), Grain.MONTH).data
+    if frame.is_empty():
+        return NO_FIGURE, "trend-graph" + HIDDEN, html.Div(t("metric.no_data", r.lang), className="empty-note")
+    h = answer.data
+    figure = trend_figure(metric, list(frame["period"]), list(frame["value"]), r.lang, r.theme,
+                          selected=(filters.start, filters.end), baseline=h.baseline, target_date=h.target_date,
+                          months_to_target=h.months_to_target,
+                          milestones=milestones_for(engine.milestones(), metric.key, r.lang),
+                          definition_changes=definition_changes(r))
+    return figure, "trend-graph", None
+
+
+def definition_changes(r: Request) -> list[DefinitionChange]:
+    """Where this metric's definition, or that of a metric it is computed from, changed (from the history log)."""
+    catalogue = r.engine.catalogue
+    found = history.changes(context.config().data_path / history.FILE_NAME, history.lineage(r.metric.key, catalogue))
+    return [DefinitionChange(v.recorded_at.date(), t(
+        "chart.definition_note", r.lang, date=labels.date_label(v.recorded_at.date(), r.lang),
+        metric=catalogue[v.metric].title(r.lang) if v.metric in catalogue else v.metric,
+        before=(v.previous or "")[:8], after=v.version[:8])) for v in found]
+
+
+DRILL_OUTPUTS = ("crumbs", "hint", "figure", "breakdown_class", "table", "error", "records", "records_class",
+                 "pager", "picker", "picker_class", "shown")
+
+
+def drill_panel(r: Request, path: str) -> tuple:
+    """Breadcrumbs, hint, breakdown (chart and table) or, at the end of the path, the records and their pager;
+    the breakdown picker for this level. In the order of DRILL_OUTPUTS."""
+    s, lang = r.scope, r.lang
+    parts: dict[str, Any] = {
+        "crumbs": drill.crumbs(r.metric, r.view, s, path, lang), "hint": "", "figure": NO_FIGURE,
+        "breakdown_class": "breakdown" + HIDDEN, "table": None, "error": None, "records": None,
+        # The picker and pager are drawn only where they show: each one drawn is work for the browser.
+        "records_class": "records" + HIDDEN, "pager": no_update,
+        "picker": no_update if s.at_records else drill.dimension_picker(s, lang),
+        "picker_class": "dimension-picker" + ("" if s.choices and not s.at_records else HIDDEN),
+        "shown": {"by": s.dimension, "page": r.view.page}}
+    route = " → ".join(labels.column_label(d, lang) for d in r.metric.drill_path)
+    if s.at_records:
+        page = r.engine.detail(r.metric.key, s.filters, r.view.page - 1, drill.PAGE_SIZE, r.view.sort or None,
+                               r.view.descending).data
+        pages = drill.page_count(page.total)
+        fixed = frozenset(d for d, _ in s.filters.where)
+        parts.update(records=drill.records_table(page, r.view, lang, fixed), pager=drill.pager(r.view, pages),
+                     records_class="records" + (" single-page" if pages == 1 else ""))
+    elif s.dimension is None:
+        parts["hint"] = t("metric.no_drill", lang)
+    else:
+        frame = r.engine.breakdown(r.metric.key, s.filters, s.dimension).data
+        if frame.is_empty():
+            parts["hint"] = t("metric.no_data", lang)
+        else:
+            parts.update(
+                figure=breakdown_figure(
+                    r.metric, s.dimension, list(frame[s.dimension]), list(frame["value"]), list(frame["rows"]), lang,
+                    r.theme, s.clickable, [_step(drill.drilled_to(r.view, s, str(v))) for v in frame[s.dimension]]
+                    if s.clickable else ()),
+                breakdown_class="breakdown" + (" clickable" if s.clickable else ""),
+                table=drill.breakdown_table(r.metric, s, frame, r.view, path, lang),
+                hint=(t("metric.drill_hint", lang, path=route) if s.clickable else
+                      t("metric.drill_other", lang, path=route,
+                        next=labels.column_label(s.next_dimension or "", lang)) if s.next_dimension else ""))
+    return tuple(parts[name] for name in DRILL_OUTPUTS)
+
+
+def _step(view: ViewState) -> dict[str, Any]:
+    """Where a bar leads: the address and the view it stands for, so a click needs no round trip to know."""
+    return {"search": view.query(), "view": view.to_data()}
+
+
+def drill_failed(message: str, lang: str) -> tuple:
+    """The drill panel when its numbers cannot be had: the error where the breakdown would be."""
+    parts = dict(zip(DRILL_OUTPUTS, (None, "", NO_FIGURE, "breakdown" + HIDDEN, None, error_block(message, lang),
+                                     None, "records" + HIDDEN, drill.pager(ViewState(), 1),
+                                     drill.dimension_picker(None, lang), "dimension-picker" + HIDDEN, None)))
+    return tuple(parts[name] for name in DRILL_OUTPUTS)
+
+
+def explain(r: Request, answer: Any) -> Any:
+    return explain_panel(r.metric, r.engine.explain(r.metric.key, r.scope.filters), answer, r.view, r.lang)
+
+
+def export(r: Request, what: str) -> dict:
+    """The data behind the part of the view asked for, as a CSV download."""
+    engine, key, s = r.engine, r.metric.key, r.scope
+    stamp = f"{s.filters.start:%Y%m%d}-{s.filters.end:%Y%m%d}"
+    if what == ids.EXPORT_TREND:
+        baseline = engine.baseline_period(r.metric)
+        start = trend_window(s.filters.end, engine.programme_start(), baseline[0] if baseline else None)
+        frame = engine.trend(key, s.filters.with_period(start, s.filters.end), Grain.MONTH).data
+        name = f"vantage-{key}-trend-{stamp}.csv"
+    elif what == ids.EXPORT_RECORDS or s.at_records:
+        frame = engine.detail(key, s.filters, 0, EXPORT_ROWS, r.view.sort or None, r.view.descending).data.rows
+        name = f"vantage-{key}-records-{stamp}.csv"
+    else:
+        dimension = s.dimension or (r.metric.dimensions[0] if r.metric.dimensions else None)
+        if dimension is None:
+            return no_update
+        frame = labelled(engine.breakdown(key, s.filters, dimension).data, dimension, r.lang)
+        name = f"vantage-{key}-by-{dimension}-{stamp}.csv"
+    context.audit("export", name, s.filters.params())
+    return dcc.send_string(frame_csv(frame), name)
+
+
+def register_callbacks(app: Dash) -> None:
+    """Each part of the page fills itself from the view; a failing part shows its error, the others still render."""
+    view_inputs = (Input(ids.KEY, "data"), Input(ids.VIEW, "data"))
+
+    # The headline, trend and "how this is computed" come in one answer: each drill step redraws the page once for
+    # them instead of three times (the browser's work per answer, not the engine's, is what a step waits for).
+    @app.callback(Output(ids.SUMMARY, "children"), Output(ids.PROJECTION, "children"),
+                  Output(ids.TREND_GRAPH, "figure"), Output(ids.TREND_GRAPH, "className"),
+                  Output(ids.TREND_NOTE, "children"), Output(ids.EXPLAIN, "children"), *view_inputs)
+    def fill_numbers(key: str, data: dict) -> tuple:
+        lang = lang_of(data)
+
+        def asked() -> tuple[Request, Any]:
+            r = request(key, data)
+            return r, r.engine.headline(r.metric.key, r.scope.filters)
+
+        got = guarded(asked, lambda m: m, lang)
+        if isinstance(got, str):  # no headline (unknown metric, wrong period, a failed source): each part says why
+            return error_block(got, lang), "", NO_FIGURE, "trend-graph" + HIDDEN, error_block(got, lang), \
+                error_block(got, lang)
+        r, answer = got
+        head = guarded(lambda: summary(r, answer), lambda m: (error_block(m, lang), ""), lang)
+        chart = guarded(lambda: trend(r, answer), lambda m: (NO_FIGURE, "trend-graph" + HIDDEN, error_block(m, lang)),
+                        lang)
+        return (*head, *chart, guarded(lambda: explain(r, answer), lambda m: error_block(m, lang), lang))
+
+    # The plan's milestones belong to the KPI, not to the drill: drawn once per page.
+    @app.callback(Output(ids.MILESTONES, "children"), Input(ids.KEY, "data"), State(ids.VIEW, "data"))
+    def fill_milestones(key: str, data: dict) -> Any:
+        lang = lang_of(data)
+        return guarded(lambda: milestone_list(request(key, data)), lambda m: error_block(m, lang, compact=True), lang)
+
+    @app.callback(Output(ids.CRUMBS, "children"), Output(ids.HINT, "children"), Output(ids.BREAKDOWN, "figure"),
+                  Output(ids.BREAKDOWN_WRAP, "className"), Output(ids.BREAKDOWN_TABLE, "children"),
+                  Output(ids.BREAKDOWN_ERROR, "children"), Output(ids.RECORDS, "children"),
+                  Output(ids.RECORDS_WRAP, "className"), Output(ids.PAGER_SLOT, "children"),
+                  Output(ids.DIMENSION_SLOT, "children"), Output(ids.DIMENSION_WRAP, "className"),
+                  Output(ids.SHOWN, "data"), *view_inputs, State(context.LOCATION, "pathname"))
+    def fill_drill(key: str, data: dict, pathname: str | None) -> tuple:
+        lang = lang_of(data)
+        return guarded(lambda: drill_panel(request(key, data), pathname or "/"), lambda m: drill_failed(m, lang),
+                       lang)
+
+    @app.callback(Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_ERROR, "children"),
+                  Input(ids.EXPORT_TREND, "n_clicks"), Input(ids.EXPORT_BREAKDOWN, "n_clicks"),
+                  Input(ids.EXPORT_RECORDS, "n_clicks"), State(ids.KEY, "data"), State(ids.VIEW, "data"),
+                  prevent_initial_call=True)
+    def download(_trend: int | None, _breakdown: int | None, _records: int | None, key: str, data: dict) -> tuple:
+        lang = lang_of(data)
+        if not any(f["value"] for f in ctx.triggered):
+            return no_update, no_update  # the menu appearing on screen is no click
+        what = str(ctx.triggered_id)
+        return guarded(lambda: (export(request(key, data), what), None),
+                       lambda m: (no_update, error_block(m, lang, compact=True)), lang)
+
+    # PNG of the trend through plotly.js itself, so the picture is exactly the chart on screen.
+    app.clientside_callback(
+        """function(n, key) {
+            const graph = document.querySelector("#metric-trend .js-plotly-plot");
+            if (n && graph && window.Plotly) {
+                window.Plotly.downloadImage(graph, {format: "png", scale: 2, filename: "vantage-" + key + "-trend"});
+            }
+            return n || 0;
+        }""",
+        Output(ids.PNG_SINK, "data"), Input(ids.EXPORT_PNG, "n_clicks"), State(ids.KEY, "data"),
+        prevent_initial_call=True)

@@ -1,1 +1,0 @@
-"""Scheduled snapshot emails: the engine's numbers rendered as email, queued in an outbox, delivered over SMTP."""

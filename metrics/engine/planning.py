@@ -1,0 +1,136 @@
+"""Query planning, per metric kind in one place: a grouped question (an Ask) becomes lazy polars scans of the
+source, run together, and the tables of change and derived metrics are joined from their parts' tables."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Mapping, Sequence
+
+import polars as pl
+
+from connectors.base import Connector, Where
+from core.errors import MetricError, UnknownName
+from metrics.engine.periods import Filters
+from metrics.semantics.model import Change, Grain, Metric, MetricKind
+
+Table = Callable[[list[pl.DataFrame]], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One grouped question about a metric: its filters, the dimensions to group by and the time grain."""
+
+    metric: Metric
+    filters: Filters
+    by: tuple[str, ...] = ()
+    grain: Grain | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.metric.key, self.metric.fingerprint(), self.filters, self.by, self.grain))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ask) and hash(self) == hash(other)
+
+
+@dataclass(frozen=True)
+class Planner:
+    """Turns asks into tables (group columns, period first when a grain is given, then value and rows)."""
+
+    metric: Callable[[str], Metric]
+    connectors: Mapping[str, Connector]
+    baseline_period: Callable[[Metric], tuple[date, date] | None]
+
+    def table(self, metric: Metric, filters: Filters, by: Sequence[str] = (), grain: Grain | None = None) -> pl.DataFrame:
+        return self.tables([Ask(metric, filters, tuple(by), grain)])[0]
+
+    def tables(self, asks: Sequence[Ask]) -> list[pl.DataFrame]:
+        """Answer several grouped questions at once: their scans run together and identical ones once."""
+        leaves: dict[Ask, int] = {}
+        plans = [self._plan(ask, leaves) for ask in asks]
+        lazies = [self._lazy(ask) for ask in leaves]
+        try:
+            frames = pl.collect_all(lazies)
+        except pl.exceptions.PolarsError as exc:
+            keys = ", ".join(sorted({a.metric.key for a in leaves}))
+            raise MetricError(f"cannot compute {keys}: {str(exc).splitlines()[0]}", f"metric {keys}",
+                              "check that the columns it reads have the types its expressions expect") from None
+        return [plan(frames) for plan in plans]
+
+    def check_dimension(self, metric: Metric, dimension: str) -> None:
+        if dimension not in metric.dimensions:
+            raise UnknownName(f"{metric.key} cannot be broken down by '{dimension}'", f"metric {metric.key}",
+                              f"use one of its dimensions: {', '.join(metric.dimensions)}")
+
+    def frame(self, metric: Metric, filters: Filters, columns: set[str]) -> pl.LazyFrame:
+        """The metric's rows for the filters (pushed into the connector's scan), its row filter applied."""
+        for dim, _ in filters.where:
+            self.check_dimension(metric, dim)
+        equals = tuple((dim, value if isinstance(value, tuple) else (value,)) for dim, value in filters.where)
+        where = Where(metric.time_column, filters.start, filters.end, equals=equals)
+        frame = self.connectors[metric.source].scan(metric.table, sorted(columns | where.columns()), where)
+        return frame.filter(metric.row_filter) if metric.row_filter is not None else frame
+
+    def _plan(self, ask: Ask, leaves: dict[Ask, int]) -> Table:
+        """How to build an ask's table from the collected leaf tables (simple and ratio metrics)."""
+        metric = ask.metric
+        if metric.kind is MetricKind.CHANGE:
+            base = self.metric(metric.base)
+            baseline_period = self.baseline_period(metric)
+            if baseline_period is None:
+                raise MetricError(f"{metric.key} compares with a baseline, but the programme start is unknown",
+                                  f"metric {metric.key}", "set programme_start in [vantage] or provide the plan's phases")
+            now = self._plan(Ask(base, ask.filters, ask.by, ask.grain), leaves)
+            then = self._plan(Ask(base, ask.filters.with_period(*baseline_period), ask.by, None), leaves)
+            return lambda frames: _change(metric, ask, now(frames), then(frames))
+        if metric.kind is MetricKind.DERIVED:
+            parts = [(key, self._plan(Ask(self.metric(key), ask.filters, ask.by, ask.grain), leaves))
+                     for key in metric.inputs]
+            return lambda frames: _derived(metric, ask, [(key, plan(frames)) for key, plan in parts])
+        index = leaves.setdefault(ask, len(leaves))
+        return lambda frames: frames[index]
+
+    def _lazy(self, ask: Ask) -> pl.LazyFrame:
+        """The grouped aggregation of a simple or ratio metric, as a lazy query."""
+        metric, by = ask.metric, list(ask.by)
+        columns = {c for e in (metric.value, metric.numerator, metric.denominator, metric.row_filter)
+                   if e is not None for c in e.meta.root_names()} | set(by) | {metric.time_column}
+        frame = self.frame(metric, ask.filters, columns)
+        keys = list(by)
+        if ask.grain is not None:
+            frame = frame.with_columns(period=pl.col(metric.time_column).dt.truncate(ask.grain.every).cast(pl.Date))
+            keys = ["period", *keys]
+        aggs = [pl.len().alias("rows")]
+        if metric.kind is MetricKind.SIMPLE and metric.value is not None:
+            aggs.append(metric.value.cast(pl.Float64).alias("value"))
+        elif metric.numerator is not None and metric.denominator is not None:
+            aggs += [metric.numerator.cast(pl.Float64).alias("_num"), metric.denominator.cast(pl.Float64).alias("_den")]
+        out = frame.group_by(keys).agg(aggs) if keys else frame.select(aggs)
+        if metric.kind is MetricKind.RATIO:
+            out = out.with_columns(value=pl.when(pl.col("_den") != 0).then(pl.col("_num") / pl.col("_den")))
+        out = out.with_columns(pl.when(pl.col("rows") > 0).then(pl.col("value")).alias("value"))
+        return out.select([*keys, "value", "rows"])
+
+
+def _change(metric: Metric, ask: Ask, now: pl.DataFrame, then: pl.DataFrame) -> pl.DataFrame:
+    by = list(ask.by)
+    then = then.rename({"value": "_baseline", "rows": "_baseline_rows"})
+    joined = now.join(then, on=by, how="left") if by else now.join(then, how="cross")
+    if metric.change is Change.RELATIVE_REDUCTION:
+        value = pl.when(pl.col("_baseline") != 0).then(1 - pl.col("value") / pl.col("_baseline"))
+    else:
+        value = (pl.col("_baseline") - pl.col("value")) * metric.scale
+    keys = (["period"] if ask.grain else []) + by
+    return joined.with_columns(value=value).select([*keys, "value", "rows"])
+
+
+def _derived(metric: Metric, ask: Ask, parts: list[tuple[str, pl.DataFrame]]) -> pl.DataFrame:
+    keys = (["period"] if ask.grain else []) + list(ask.by)
+    joined: pl.DataFrame | None = None
+    for key, part in parts:
+        part = part.rename({"value": key, "rows": f"_rows_{key}"})
+        joined = part if joined is None else (joined.join(part, on=keys, how="full", coalesce=True)
+                                              if keys else joined.join(part, how="cross"))
+    assert joined is not None and metric.formula is not None
+    first = f"_rows_{metric.inputs[0]}"
+    return joined.with_columns(value=metric.formula.cast(pl.Float64), rows=pl.col(first).fill_null(0)).select(
+        [*keys, "value", "rows"])

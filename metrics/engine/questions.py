@@ -1,0 +1,224 @@
+"""The engine's public questions: for a metric and filters it answers headline, value, trend, breakdown, drill
+level, detail rows and how a number is computed.
+
+Every number is computed in polars from the rows a connector yields (planning.py); views only show what it
+returns. Answers are cached by question and data version (cache.py); when a source fails, the last good answer is
+served, marked stale.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Mapping, Sequence, TypeVar
+
+import polars as pl
+
+from config.settings import Config
+from connectors.base import Connector, DataVersion, Where
+from core.errors import SourceError, UnknownName, VantageError
+from metrics.engine.answers import Answer, DetailPage, Headline
+from metrics.engine.cache import ResultCache, digest
+from metrics.engine.details import detail_page
+from metrics.engine.headline import headline as compute_headline
+from metrics.engine.periods import Filters, add_months, month_start
+from metrics.engine.planning import Ask, Planner
+from metrics.semantics.model import Change, Grain, Metric, MetricKind
+
+T = TypeVar("T")
+
+
+@dataclass
+class Engine:
+    """Computes metrics of a catalogue over the connectors' frames, through the cache."""
+
+    catalogue: Mapping[str, Metric]
+    connectors: Mapping[str, Connector]
+    config: Config
+    cache: ResultCache
+    now: Callable[[], datetime] = datetime.now
+    _programme_start: date | None = field(default=None, init=False)
+
+    # -- catalogue -------------------------------------------------------------------------------------------
+    def metric(self, key: str) -> Metric:
+        if key not in self.catalogue:
+            raise UnknownName(f"unknown metric '{key}'", "metric catalogue",
+                              f"use one of: {', '.join(self.catalogue)} (python app.py metrics lists them)")
+        return self.catalogue[key]
+
+    @property
+    def planner(self) -> Planner:
+        return Planner(self.metric, self.connectors, self.baseline_period)
+
+    def _rows_metric(self, metric: Metric) -> Metric:
+        """The metric whose rows stand behind this one (a CHANGE's base, a DERIVED's first input)."""
+        if metric.kind is MetricKind.CHANGE:
+            return self._rows_metric(self.metric(metric.base))
+        if metric.kind is MetricKind.DERIVED:
+            return self._rows_metric(self.metric(metric.inputs[0]))
+        return metric
+
+    def _sources(self, metric: Metric) -> set[tuple[str, str]]:
+        if metric.kind is MetricKind.CHANGE:
+            return self._sources(self.metric(metric.base))
+        if metric.kind is MetricKind.DERIVED:
+            return set().union(*(self._sources(self.metric(k)) for k in metric.inputs))
+        return {(metric.source, metric.table)}
+
+    def _definition(self, metric: Metric) -> str:
+        deps = [metric.base] if metric.kind is MetricKind.CHANGE else list(metric.inputs)
+        return digest(metric.fingerprint(), [self._definition(self.metric(k)) for k in deps])
+
+    # -- programme calendar ----------------------------------------------------------------------------------
+    def programme_start(self) -> date | None:
+        """The programme's first day: from config, else the earliest phase start in the plan source."""
+        if self._programme_start is None:
+            if self.config.programme_start:
+                self._programme_start = date.fromisoformat(self.config.programme_start)
+            elif self.config.plan_source in self.connectors:
+                try:
+                    frame = self.connectors[self.config.plan_source].scan("phases", ["planned_start"], Where())
+                    first = frame.select(pl.col("planned_start").min()).collect().item()
+                    self._programme_start = first if isinstance(first, date) else None
+                except VantageError:
+                    return None
+        return self._programme_start
+
+    def baseline_period(self, metric: Metric) -> tuple[date, date] | None:
+        start = self.programme_start()
+        if start is None:
+            return None
+        start = month_start(start)
+        return add_months(start, -metric.baseline_months), start
+
+    def target_date(self, metric: Metric) -> date | None:
+        start = self.programme_start()
+        return None if start is None else add_months(month_start(start), metric.target_month) - timedelta(days=1)
+
+    # -- public questions --------------------------------------------------------------------------------------
+    def headline(self, key: str, filters: Filters) -> Answer[Headline]:
+        metric = self.metric(key)
+        return self._answer(metric, "headline", filters.params(),
+                            lambda: compute_headline(self.planner, metric, filters, self.target_date(metric)))
+
+    def value(self, key: str, filters: Filters) -> Answer[float | None]:
+        """Only the value for the filters (no previous period, baseline or status)."""
+        metric = self.metric(key)
+        return self._answer(metric, "value", filters.params(),
+                            lambda: self._table(metric, filters, [], None)["value"][0])
+
+    def trend(self, key: str, filters: Filters, grain: Grain | None = None) -> Answer[pl.DataFrame]:
+        """Columns period (date), value, rows; one row per period that has data."""
+        metric = self.metric(key)
+        grain = grain or metric.grain
+        return self._answer(metric, "trend", {**filters.params(), "grain": grain.value},
+                            lambda: self._table(metric, filters, [], grain).sort("period"))
+
+    def breakdown(self, key: str, filters: Filters, dimension: str) -> Answer[pl.DataFrame]:
+        """Columns <dimension>, value, rows; worst value first."""
+        metric = self.metric(key)
+        self.planner.check_dimension(metric, dimension)
+        good_up = metric.good.value == "up"
+        return self._answer(metric, "breakdown", {**filters.params(), "by": dimension},
+                            lambda: self._table(metric, filters, [dimension], None).sort(
+                                ["value", dimension], descending=[not good_up, False], nulls_last=True))
+
+    def drill(self, key: str, filters: Filters, path: tuple[str, ...]) -> tuple[str | None, Filters]:
+        """The next dimension of the drill path after choosing `path` values, and the filters they add.
+
+        None as dimension means the path is complete: show detail rows next.
+        """
+        metric = self.metric(key)
+        levels = metric.drill_path
+        if len(path) > len(levels):
+            raise UnknownName(f"the drill path of {key} has {len(levels)} levels, {len(path)} values were given",
+                              f"metric {key}", f"drill at most along {' → '.join(levels)}")
+        where = dict(filters.where)
+        where.update(zip(levels, path))
+        drilled = replace(filters, where=tuple(where.items()))
+        return (levels[len(path)] if len(path) < len(levels) else None), drilled
+
+    def detail(self, key: str, filters: Filters, page: int = 0, page_size: int = 50, sort_by: str | None = None,
+               descending: bool = False, only_to_fix: bool = True) -> Answer[DetailPage]:
+        """The rows behind the number, those that need fixing first; paged and sorted."""
+        metric = self.metric(key)
+        params = {**filters.params(), "page": page, "size": page_size, "sort": sort_by, "desc": descending,
+                  "fix": only_to_fix}
+        return self._answer(metric, "detail", params, lambda: detail_page(
+            self.planner, metric, self._rows_metric(metric), filters, page, page_size, sort_by, descending,
+            only_to_fix))
+
+    def explain(self, key: str, filters: Filters) -> dict[str, Any]:
+        """How the number is computed: definition, source, formula and the filters applied."""
+        metric = self.metric(key)
+        rows_metric = self._rows_metric(metric)
+        formula = {
+            MetricKind.SIMPLE: lambda: str(metric.value),
+            MetricKind.RATIO: lambda: f"{metric.numerator}  ÷  {metric.denominator}",
+            MetricKind.CHANGE: lambda: (f"1 − {metric.base}(period) ÷ {metric.base}(baseline)"
+                                        if metric.change is Change.RELATIVE_REDUCTION else
+                                        f"({metric.base}(baseline) − {metric.base}(period)) × {metric.scale:g}"),
+            MetricKind.DERIVED: lambda: f"{metric.formula}",
+        }[metric.kind]()
+        return {"kind": metric.kind.value, "source": rows_metric.source, "table": rows_metric.table,
+                "time_column": rows_metric.time_column, "formula": formula,
+                "row_filter": str(rows_metric.row_filter) if rows_metric.row_filter is not None else "",
+                "filters": filters.params(), "baseline_period": self.baseline_period(metric),
+                "definition": self._definition(metric), "module": metric.module}
+
+    def milestones(self) -> pl.DataFrame:
+        """The programme plan's milestones (for annotations on trends); empty when there is no plan source."""
+        connector = self.connectors.get(self.config.plan_source)
+        if connector is None:
+            return pl.DataFrame()
+        columns = ["milestone_id", "phase_id", "workstream_id", "title_en", "title_zh", "planned_end", "actual_end",
+                   "status", "kpis"]
+        try:
+            return connector.scan("milestones", columns, Where()).sort("planned_end").collect()
+        except (VantageError, pl.exceptions.PolarsError):
+            return pl.DataFrame()
+
+    # -- caching and freshness ---------------------------------------------------------------------------------
+    def _versions(self, metric: Metric) -> dict[str, DataVersion]:
+        versions = {}
+        for source, table in sorted(self._sources(metric)):
+            if source not in self.connectors:
+                raise SourceError(f"source '{source}' is not declared", f"metric {metric.key}",
+                                  f"add [sources.{source}] to the config")
+            spec = self.config.sources[source]
+            connector = self.connectors[source]
+            versions[f"{source}.{table}"] = self.cache.version(
+                source, table, spec.cache_ttl_seconds, lambda c=connector, t=table: c.data_version(t))
+        return versions
+
+    def _answer(self, metric: Metric, op: str, params: dict[str, Any], compute: Callable[[], T]) -> Answer[T]:
+        question = digest(self._definition(metric), op, params)
+        try:
+            versions = self._versions(metric)
+            key = digest(question, {k: v.token for k, v in versions.items()})
+            cached = self.cache.get(key)
+            if cached is not None:
+                return self._fresh(metric, cached, versions)
+            answer = Answer(compute(), self.now(), None)
+            self.cache.put(key, question, answer)
+            return self._fresh(metric, answer, versions)
+        except SourceError as exc:
+            last = self.cache.last_good(question)
+            if last is None:
+                raise
+            return replace(last, stale_reason=exc.message)
+
+    def _fresh(self, metric: Metric, answer: Answer[T], versions: dict[str, DataVersion]) -> Answer[T]:
+        times = [v.as_of for v in versions.values() if v.as_of is not None]
+        as_of = min(times) if times else None
+        sla = min(self.config.sources[s].sla_hours(t) for s, t in self._sources(metric))
+        behind = as_of is not None and self.now() - as_of > timedelta(hours=sla)
+        return replace(answer, data_as_of=as_of, behind_sla=behind, stale_reason="")
+
+    # -- computation -------------------------------------------------------------------------------------------
+    def _table(self, metric: Metric, filters: Filters, by: list[str], grain: Grain | None) -> pl.DataFrame:
+        """Group columns (period first, when a grain is given) + value + rows."""
+        return self.planner.table(metric, filters, by, grain)
+
+    def _tables(self, asks: Sequence[Ask]) -> list[pl.DataFrame]:
+        """Answer several grouped questions at once: their scans run together and identical ones once."""
+        return self.planner.tables(asks)

@@ -1,0 +1,5 @@
+"""The metric language: the Metric declaration and its closed set of kinds, the registry metric modules add to,
+the validation of the whole catalogue, and how values are formatted.
+
+May import `core`, `config` and `connectors`.
+"""

@@ -1,0 +1,116 @@
+"""Validate the whole catalogue at start-up with small rules; report every problem at once."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Mapping
+
+import polars as pl
+
+from connectors.base import Connector, Schema
+from core.errors import SourceError
+from metrics.semantics.model import Metric, MetricKind
+
+Rule = Callable[[Metric, Mapping[str, Metric]], Iterable[str]]
+
+
+def _where(metric: Metric) -> str:
+    return f"{metric.key} ({metric.module})"
+
+
+def key_is_a_name(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", metric.key):
+        yield f"{_where(metric)}: key must be lower_snake_case"
+
+
+def has_words(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
+    for name in ("title", "description"):
+        text = getattr(metric, name)
+        for language in ("en", "zh"):
+            if not getattr(text, language).strip():
+                yield f"{_where(metric)}: missing {name} in {language}"
+    if not metric.owner.strip():
+        yield f"{_where(metric)}: missing owner"
+
+
+def has_target(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
+    if metric.target is None:
+        yield f"{_where(metric)}: missing target"
+
+
+def kind_has_its_parts(metric: Metric, catalogue: Mapping[str, Metric]) -> Iterable[str]:
+    kind = metric.kind
+    if kind is MetricKind.SIMPLE and metric.value is None:
+        yield f"{_where(metric)}: a simple metric needs value="
+    if kind is MetricKind.RATIO and (metric.numerator is None or metric.denominator is None):
+        yield f"{_where(metric)}: a ratio metric needs numerator= and denominator="
+    if kind is MetricKind.CHANGE:
+        if metric.base not in catalogue:
+            yield f"{_where(metric)}: base metric '{metric.base}' is not in the catalogue"
+        elif catalogue[metric.base].kind in (MetricKind.CHANGE, MetricKind.DERIVED):
+            yield f"{_where(metric)}: base metric '{metric.base}' must be simple or ratio"
+    if kind is MetricKind.DERIVED:
+        if not metric.inputs or metric.formula is None:
+            yield f"{_where(metric)}: a derived metric needs inputs= and formula="
+        for key in metric.inputs:
+            if key not in catalogue:
+                yield f"{_where(metric)}: input metric '{key}' is not in the catalogue"
+            elif catalogue[key].kind is MetricKind.DERIVED:
+                yield f"{_where(metric)}: input metric '{key}' must not itself be derived"
+        if metric.formula is not None:
+            for name in set(metric.formula.meta.root_names()) - set(metric.inputs):
+                yield f"{_where(metric)}: formula uses '{name}', which is not one of its inputs"
+
+
+def drill_path_is_dimensions(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
+    for level in metric.drill_path:
+        if level not in metric.dimensions:
+            yield f"{_where(metric)}: drill level '{level}' is not one of its dimensions"
+
+
+def reads_a_table(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
+    if not (metric.source and metric.table and metric.time_column):
+        yield f"{_where(metric)}: needs source=, table= and time_column="
+
+
+RULES: tuple[Rule, ...] = (key_is_a_name, has_words, has_target, kind_has_its_parts, drill_path_is_dimensions,
+                           reads_a_table)
+
+
+def schema_problems(metric: Metric, schema: Schema) -> Iterable[str]:
+    """Problems of a metric against its table's schema."""
+    own = metric.columns() if metric.kind in (MetricKind.SIMPLE, MetricKind.RATIO) else (
+        {metric.time_column} | set(metric.dimensions) | set(metric.detail_columns))
+    for column in sorted(own - set(schema)):
+        yield (f"{_where(metric)}: column '{column}' does not exist in {metric.source}.{metric.table} "
+               f"(it has: {', '.join(schema)})")
+    time_type = schema.get(metric.time_column)
+    if time_type is not None and not (time_type == pl.Date or isinstance(time_type, pl.Datetime)):
+        yield f"{_where(metric)}: time column '{metric.time_column}' is {time_type}, not a date or timestamp"
+
+
+def validate(catalogue: Mapping[str, Metric], connectors: Mapping[str, Connector],
+             duplicates: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """(catalogue problems, source failures). The first block start-up; the second only its metrics' tiles."""
+    problems = list(duplicates)
+    for metric in catalogue.values():
+        for rule in RULES:
+            problems.extend(rule(metric, catalogue))
+    failures: list[str] = []
+    schemas: dict[tuple[str, str], Schema | None] = {}
+    for metric in catalogue.values():
+        if not metric.source:
+            continue
+        if metric.source not in connectors:
+            problems.append(f"{_where(metric)}: unknown source '{metric.source}' (declared: "
+                            f"{', '.join(connectors) or 'none'})")
+            continue
+        ident = (metric.source, metric.table)
+        if ident not in schemas:
+            try:
+                schemas[ident] = connectors[metric.source].schema(metric.table)
+            except SourceError as exc:
+                schemas[ident] = None
+                failures.append(exc.message)
+        if schemas[ident] is not None:
+            problems.extend(schema_problems(metric, schemas[ident]))  # type: ignore[arg-type]
+    return problems, failures

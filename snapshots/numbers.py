@@ -1,0 +1,180 @@
+"""What a snapshot reports, asked of the engine: headlines, chart series, programme status, and what failed.
+
+A metric that raises a VantageError or answers stale becomes a problem; the snapshot never reports it as if
+all were well (see compose.py for hold / send_marked).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import polars as pl
+
+from core.errors import VantageError
+from dashboard.figures import trend_window
+from metrics.engine.answers import Answer, Headline
+from metrics.engine.periods import Filters, resolve_period
+from metrics.semantics.model import Grain, Metric
+from snapshots.spec import ChartSpec, SnapshotSpec
+
+UPCOMING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """Why a part cannot be trusted as current: it failed, it is the last good value, or its data is too old."""
+
+    kind: str  # failed, last_good or behind_sla
+    detail: str = ""  # the error's whole message (what, where, fix)
+    summary: str = ""  # the error's 'what' alone, for the row it stands on
+    when: datetime | None = None  # last_good: when that value was computed; behind_sla: how old the data is
+
+    def english(self) -> str:
+        """One line for logs, the outbox history and the CSV."""
+        when = f"{self.when:%Y-%m-%d %H:%M}" if self.when else "an unknown time"
+        if self.kind == "last_good":
+            return f"the source failed, this is the last good value (computed {when}): {self.detail}"
+        if self.kind == "behind_sla":
+            return f"stale: the source's data (as of {when}) is older than its freshness limit"
+        return self.detail
+
+
+def trouble_of(answer: Answer[Any]) -> Trouble | None:
+    if answer.stale_reason:
+        return Trouble("last_good", answer.stale_reason, when=answer.computed_at)
+    if answer.behind_sla:
+        return Trouble("behind_sla", when=answer.data_as_of)
+    return None
+
+
+def failed(exc: VantageError) -> Trouble:
+    return Trouble("failed", exc.message, exc.what)
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """One KPI of the table: the engine's answer (None when it failed) and what is wrong with it, if anything."""
+
+    metric: Metric
+    answer: Answer[Headline] | None
+    trouble: Trouble | None = None
+
+    @property
+    def problem(self) -> str:
+        return self.trouble.english() if self.trouble else ""
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """A chart's series and the headline that gives it target, baseline and projection."""
+
+    spec: ChartSpec
+    metric: Metric
+    filters: Filters
+    periods: list[date] = field(default_factory=list)
+    values: list[float | None] = field(default_factory=list)
+    headline: Headline | None = None
+    trouble: Trouble | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeStatus:
+    """The plan's milestones: how many in each status, which are overdue, which fall due next."""
+
+    counts: dict[str, int]
+    overdue: list[dict[str, Any]]
+    upcoming: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A part of the snapshot that failed or is stale: a KPI, a chart, or the programme status."""
+
+    part: str  # kpi, chart or programme
+    metric: Metric | None
+    trouble: Trouble
+
+    @property
+    def label(self) -> str:
+        key = self.metric.key if self.metric else "programme status"
+        return f"{key} (chart)" if self.part == "chart" else key
+
+    def english(self) -> str:
+        return f"{self.label}: {self.trouble.english()}"
+
+
+@dataclass(frozen=True)
+class SnapshotNumbers:
+    """Everything a snapshot shows, in numbers; language-free."""
+
+    period: tuple[date, date]
+    today: date
+    kpis: list[KpiResult]
+    charts: list[ChartData]
+    programme: ProgrammeStatus | None
+    programme_trouble: Trouble | None = None
+    plan: pl.DataFrame = field(default_factory=pl.DataFrame)  # milestones, drawn on the charts
+
+    def problems(self) -> list[Problem]:
+        """Every part that failed or is stale, in the order the email shows them."""
+        found = [Problem("kpi", k.metric, k.trouble) for k in self.kpis if k.trouble]
+        found += [Problem("chart", c.metric, c.trouble) for c in self.charts if c.trouble]
+        if self.programme_trouble:
+            found.append(Problem("programme", None, self.programme_trouble))
+        return found
+
+    def record(self) -> dict[str, dict[str, Any]]:
+        """The KPI values and statuses kept in the outbox, to say next time what changed."""
+        return {k.metric.key: {"value": k.answer.data.value, "status": k.answer.data.status.value}
+                for k in self.kpis if k.answer is not None and not k.trouble}
+
+
+def collect(engine: Any, spec: SnapshotSpec, today: date) -> SnapshotNumbers:
+    """Ask the engine for everything the snapshot shows; failures are recorded, never turned into numbers."""
+    start, end = resolve_period(spec.period, today)
+    kpis = [_kpi(engine, engine.metric(key), Filters(start, end)) for key in spec.metrics]
+    plan = engine.milestones() if spec.charts or spec.programme_status else pl.DataFrame()
+    charts = [_chart(engine, chart, today) for chart in spec.charts]
+    programme, programme_trouble = None, None
+    if spec.programme_status:
+        if plan.is_empty():
+            what = f"the programme plan could not be read (no milestones in source '{engine.config.plan_source}')"
+            programme_trouble = Trouble("failed", what, what)
+        else:
+            programme = programme_status(plan, today)
+    return SnapshotNumbers((start, end), today, kpis, charts, programme, programme_trouble, plan)
+
+
+def _kpi(engine: Any, metric: Metric, filters: Filters) -> KpiResult:
+    try:
+        answer = engine.headline(metric.key, filters)
+    except VantageError as exc:
+        return KpiResult(metric, None, failed(exc))
+    return KpiResult(metric, answer, trouble_of(answer))
+
+
+def _chart(engine: Any, chart: ChartSpec, today: date) -> ChartData:
+    """The same series the metric page's trend shows: from the baseline (or a year back) to the period's end."""
+    metric = engine.metric(chart.metric)
+    start, end = resolve_period(chart.period, today)
+    filters = Filters(start, end, chart.where)
+    try:
+        headline = engine.headline(metric.key, filters)
+        baseline = engine.baseline_period(metric)
+        first = trend_window(end, engine.programme_start(), baseline[0] if baseline else None)
+        trend = engine.trend(metric.key, filters.with_period(first, end), Grain.MONTH)
+    except VantageError as exc:
+        return ChartData(chart, metric, filters, trouble=failed(exc))
+    return ChartData(chart, metric, filters, list(trend.data["period"]), list(trend.data["value"]), headline.data,
+                     trouble_of(headline) or trouble_of(trend))
+
+
+def programme_status(plan: pl.DataFrame, today: date) -> ProgrammeStatus:
+    """Milestone counts by status, the overdue ones (not done, planned end passed) and those due in 30 days."""
+    counts = {str(k): int(v) for k, v in plan.group_by("status").len().sort("status").iter_rows()}
+    open_ = plan.filter(pl.col("status") != "done")
+    overdue = open_.filter(pl.col("planned_end") < today).sort("planned_end")
+    upcoming = open_.filter(pl.col("planned_end").is_between(today, today + timedelta(days=UPCOMING_DAYS))
+                            ).sort("planned_end")
+    return ProgrammeStatus(counts, overdue.to_dicts(), upcoming.to_dicts())

@@ -1,0 +1,275 @@
+"""An email's content in one language, as words and links: what html_email.py and text_email.py lay out.
+
+Every number is formatted by metrics.format, as on the dashboard and in `python app.py query`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from core import labels
+from core.i18n import t
+from dashboard.figures import good_direction
+from dashboard.theme import STATUS_SYMBOL
+from metrics.semantics.format import format_delta, format_value
+from metrics.semantics.model import Metric, Pillar
+from snapshots.changes import Changes
+from snapshots.charts import Picture
+from snapshots.links import metric_url, overview_url
+from snapshots.numbers import KpiResult, Problem, SnapshotNumbers, Trouble
+from snapshots.spec import SnapshotSpec
+from snapshots.words import w
+
+STATUS_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}
+MILESTONE_ORDER = ("done", "in_progress", "not_started", "blocked")
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One row of the KPI table."""
+
+    key: str
+    title: str
+    value: str
+    href: str
+    status: str  # on_track, at_risk, off_track, unknown; '' when there is no answer
+    status_label: str
+    delta: str
+    tone: str  # good, bad, flat or ''
+    facts: str
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    lines: list[KpiLine]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A sentence with a tone (good, bad, flat, '') and an optional link."""
+
+    text: str
+    tone: str = ""
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A box at the top of the email: 'failure' (incomplete numbers) or 'late'."""
+
+    kind: str
+    title: str
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    title: str
+    href: str
+    cid: str  # '' when there is no picture: then `note` says why
+    alt: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Late:
+    """When a scheduled send comes late: when it was due, and how many earlier missed sends it stands for."""
+
+    due: datetime  # wall-clock, in the snapshot's zone
+    zone: str
+    merged: int = 0
+    first_due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EmailView:
+    lang: str
+    subject: str
+    title: str
+    meta: list[str]
+    notices: list[Notice]
+    changes: list[tuple[str, list[Line]]]
+    groups: list[Group]
+    charts: list[ChartBlock]
+    programme: list[tuple[str, list[Line]]]
+    overview_href: str
+    footer: list[str] = field(default_factory=list)
+
+
+def build_view(spec: SnapshotSpec, numbers: SnapshotNumbers, changes: Changes, lang: str, public_url: str,
+               pictures: list[tuple[str, Picture]], prepared: datetime, key: str, late: Late | None) -> EmailView:
+    """The email's content in `lang`; `pictures` are (content id, picture) per chart, in the spec's order."""
+    period = labels.period_label(*numbers.period, lang)
+    problems = numbers.problems()
+    title = spec.title(lang) if spec.titles else w("title.default", lang)
+    template = spec.subjects.get(lang) or w("subject", lang)
+    subject = template.format(title=title, period=period, date=labels.date_label(prepared.date(), lang), name=spec.name)
+    if problems:
+        subject = w("subject.incomplete", lang) + subject
+    as_of = [k.answer.data_as_of for k in numbers.kpis if k.answer is not None and k.answer.data_as_of]
+    meta = [w("header.period", lang, period=period),
+            w("header.sent", lang, when=f"{labels.time_label(prepared, lang)} ({spec.timezone.key})")]
+    if as_of:
+        meta.append(w("header.as_of", lang, when=labels.time_label(min(as_of), lang)))
+    notices = []
+    if problems:
+        notices.append(Notice("failure", w("failure.title", lang), [w("failure.intro", lang, count=len(problems))]
+                              + [_problem_line(p, lang) for p in problems]))
+    if late is not None:
+        lines = [w("late.body", lang, due=f"{labels.time_label(late.due, lang)} ({late.zone})")]
+        if late.merged and late.first_due is not None:
+            lines.append(w("late.merged", lang, count=late.merged, first=labels.time_label(late.first_due, lang)))
+        notices.append(Notice("late", w("late.title", lang), lines))
+    return EmailView(
+        lang=lang, subject=subject, title=title, meta=meta, notices=notices,
+        changes=_changes(changes, spec, lang, public_url), groups=_groups(spec, numbers, lang, public_url),
+        charts=_charts(numbers, pictures, lang, public_url), programme=_programme(numbers, spec, lang, public_url),
+        overview_href=overview_url(public_url, spec.period, lang),
+        footer=[w("footer.numbers", lang), w("footer.why", lang, name=spec.name), w("footer.id", lang, id=key)])
+
+
+def trouble_words(trouble: Trouble, lang: str, detail: bool = False) -> str:
+    """What is wrong, in the reader's language: short on the row, with the whole error in the notice at the top."""
+    sep = w("sep", lang)
+    when = labels.time_label(trouble.when, lang) if trouble.when else "—"
+    if trouble.kind == "last_good":
+        text = w("trouble.last_good", lang, when=when)
+        return text + (sep + trouble.detail if detail else "")
+    if trouble.kind == "behind_sla":
+        return w("trouble.behind_sla", lang, when=when)
+    return w("trouble.failed", lang) + sep + (trouble.detail if detail else trouble.summary or trouble.detail)
+
+
+def _problem_line(problem: Problem, lang: str) -> str:
+    name = problem.metric.title(lang) if problem.metric else w("programme.title", lang)
+    if problem.part == "chart":
+        name += w("trouble.chart", lang)
+    return f"{name}{w('sep', lang)}{trouble_words(problem.trouble, lang, detail=True)}"
+
+
+def _groups(spec: SnapshotSpec, numbers: SnapshotNumbers, lang: str, public_url: str) -> list[Group]:
+    groups = []
+    for pillar in Pillar:
+        members = [k for k in numbers.kpis if k.metric.pillar is pillar]
+        if members:
+            groups.append(Group(t(f"pillar.{pillar.value}", lang),
+                                [_kpi_line(k, spec.period, lang, public_url) for k in members]))
+    return groups
+
+
+def _kpi_line(kpi: KpiResult, period: str, lang: str, public_url: str) -> KpiLine:
+    metric = kpi.metric
+    href = metric_url(public_url, metric.key, period, lang)
+    if kpi.answer is None:
+        return KpiLine(metric.key, metric.title(lang), "—", href, "", "", "", "", "",
+                       trouble_words(kpi.trouble, lang) if kpi.trouble else "")
+    h = kpi.answer.data
+    delta, tone = _delta(metric, h.delta, lang)
+    facts = []
+    if h.baseline is not None:
+        facts.append(f"{t('tile.baseline', lang)} {format_value(h.baseline, metric.unit, lang)} → "
+                     f"{format_value(h.value, metric.unit, lang)}")
+    facts.append(_target(metric, h, lang))
+    problem = trouble_words(kpi.trouble, lang) if kpi.trouble else ""
+    return KpiLine(metric.key, metric.title(lang), format_value(h.value, metric.unit, lang), href, h.status.value,
+                   f"{STATUS_SYMBOL.get(h.status.value, '?')} {t(f'status.{h.status.value}', lang)}",
+                   w("kpis.delta", lang, delta=delta) if delta else t("tile.no_previous", lang), tone,
+                   " · ".join(facts), problem)
+
+
+def _delta(metric: Metric, delta: float | None, lang: str) -> tuple[str, str]:
+    """The change as the dashboard's tile shows it: arrow, signed amount, and whether that way is good."""
+    if delta is None:
+        return "", ""
+    shown = format_delta(delta, metric.unit, lang)
+    if not any(c in "123456789" for c in shown):
+        delta = 0.0  # too small to show is no change, not news
+    good = good_direction(metric, delta)
+    arrow = "▲" if delta > 0 else "▼" if delta < 0 else "▶"
+    return f"{arrow} {shown}", "flat" if good is None else "good" if good else "bad"
+
+
+def _target(metric: Metric, h: Any, lang: str) -> str:
+    if h.target is None:
+        return t("tile.no_target", lang)
+    target = format_value(h.target, metric.unit, lang)
+    if h.target_date:
+        return t("tile.target_by", lang, target=target, date=labels.date_label(h.target_date, lang))
+    return t("tile.target_only", lang, target=target)
+
+
+def _changes(changes: Changes, spec: SnapshotSpec, lang: str, public_url: str) -> list[tuple[str, list[Line]]]:
+    """(sub-heading, lines): when the comparison is from, the biggest movers, the status changes."""
+    if changes.previous_sent_at is None:
+        return [("", [Line(w("changes.first", lang))])]
+    when = datetime.fromisoformat(changes.previous_sent_at.replace("Z", "+00:00")).astimezone(spec.timezone)
+    sections = [("", [Line(w("changes.since", lang, when=labels.time_label(when.replace(tzinfo=None), lang)))])]
+    if not changes.movers and not changes.status_changes:
+        return sections + [("", [Line(w("changes.none", lang))])]
+    sep = w("sep", lang)
+    movers = []
+    for move in changes.movers:
+        m = move.metric
+        delta, tone = _delta(m, move.delta, lang)
+        movers.append(Line(f"{m.title(lang)}{sep}{format_value(move.before, m.unit, lang)} → "
+                           f"{format_value(move.after, m.unit, lang)} ({delta})", tone,
+                           metric_url(public_url, m.key, spec.period, lang)))
+    statuses = []
+    for change in changes.status_changes:
+        m = change.metric
+        before, after = STATUS_RANK.get(change.before), STATUS_RANK.get(change.after)
+        tone = "" if before is None or after is None else "good" if after > before else "bad"
+        text = f"{m.title(lang)}{sep}{t(f'status.{change.before}', lang)} → {t(f'status.{change.after}', lang)}"
+        statuses.append(Line(text, tone, metric_url(public_url, m.key, spec.period, lang)))
+    return sections + [(title, lines) for title, lines in ((w("changes.movers", lang), movers),
+                                                           (w("changes.status", lang), statuses)) if lines]
+
+
+def _charts(numbers: SnapshotNumbers, pictures: list[tuple[str, Picture]], lang: str, public_url: str
+            ) -> list[ChartBlock]:
+    blocks = []
+    for chart, (cid, picture) in zip(numbers.charts, pictures):
+        m = chart.metric
+        scope = [labels.period_label(chart.filters.start, chart.filters.end, lang)] + [
+            f"{labels.column_label(d, lang)}{w('sep', lang)}{labels.value_label(d, v, lang)}"
+            for d, v in chart.filters.where]
+        title = f"{m.title(lang)} · {' · '.join(scope)}"
+        href = metric_url(public_url, m.key, chart.spec.period, lang, chart.filters.where)
+        h = chart.headline
+        alt = w("charts.alt", lang, title=m.title(lang), period=scope[0],
+                value=format_value(h.value if h else None, m.unit, lang),
+                target=format_value(m.target, m.unit, lang) if m.target is not None else "—")
+        if chart.trouble and h is None:
+            note = trouble_words(chart.trouble, lang)
+        elif not chart.periods:
+            note = w("charts.no_data", lang)
+        elif picture.png is None:
+            note = w("charts.failed", lang, reason=picture.problem, href=href)
+        else:
+            note = trouble_words(chart.trouble, lang) if chart.trouble else ""
+        blocks.append(ChartBlock(title, href, cid if picture.png is not None else "", alt, note))
+    return blocks
+
+
+def _programme(numbers: SnapshotNumbers, spec: SnapshotSpec, lang: str, public_url: str
+               ) -> list[tuple[str, list[Line]]]:
+    status = numbers.programme
+    if status is None:
+        return []
+    href = overview_url(public_url, spec.period, lang)  # the dashboard has no plan page yet
+    order = [s for s in MILESTONE_ORDER if s in status.counts] + sorted(set(status.counts) - set(MILESTONE_ORDER))
+    counts = " · ".join(f"{t(f'milestone.{name}', lang).capitalize()} {status.counts[name]}" for name in order)
+
+    def line(row: dict[str, Any], tone: str) -> Line:
+        title = row.get("title_zh" if lang == "zh" else "title_en") or row.get("title_en") or ""
+        due = labels.date_label(row["planned_end"], lang) if isinstance(row.get("planned_end"), date) else "—"
+        state = t(f"milestone.{row.get('status')}", lang)
+        return Line(f"{row['milestone_id']} {title} — {w('programme.due', lang, date=due)} ({state})", tone, href)
+
+    overdue = [line(r, "bad") for r in status.overdue] or [Line(w("programme.none_overdue", lang))]
+    upcoming = [line(r, "") for r in status.upcoming] or [Line(w("programme.none_upcoming", lang))]
+    return [(w("programme.counts", lang), [Line(counts, href=href)]), (w("programme.overdue", lang), overdue),
+            (w("programme.upcoming", lang), upcoming)]
