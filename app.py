@@ -50,10 +50,11 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     """
     from connectors.sources import build_connectors
     from metrics.engine import history
+    from metrics.engine.baselines import BaselineStore
     from metrics.engine.cache import ResultCache
     from metrics.engine.questions import Engine
     from metrics.semantics import registry
-    from metrics.semantics.validation import validate
+    from metrics.semantics.validation import target_problems, validate
     from programme import maturity
 
     ensure_demo(config)
@@ -63,23 +64,26 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     connectors = build_connectors(config)
     problems, failures = validate(catalogue, connectors, registry.duplicate_problems())
     problems += maturity.rule_problems(catalogue) if config.default_metrics else []  # its rules read the pack
+    problems += target_problems(catalogue, config.targets, str(config.path))
     if problems and strict:
         raise CatalogueError(problems)
     cache = ResultCache(config.data_path / "cache")
-    engine = Engine(catalogue, connectors, config, cache, now=lambda: datetime.combine(config.today(), datetime.now().time()))
+    engine = Engine(catalogue, connectors, config, cache, now=lambda: datetime.combine(config.today(), datetime.now().time()),
+                    baselines=BaselineStore.in_folder(config.data_path))
     history.record(config.data_path / history.FILE_NAME, catalogue, engine.now())
     return Runtime(config, engine, catalogue, failures)
 
 
 def serve(rt: Runtime, args: argparse.Namespace) -> int:
     from dashboard.app import create_app
+    from dashboard.serving import run_options
 
     app = create_app(rt.engine, rt.config)
     for failure in rt.source_failures:
         print(f"warning: {failure}", file=sys.stderr)
     host, port = rt.config.host, rt.config.port
     print(f"Vantage is serving at http://{host}:{port}/", flush=True)
-    app.run(host=host, port=port, debug=args.debug)
+    app.run(host=host, port=port, debug=args.debug, **run_options())  # `Server: Vantage`, no versions
     return 0
 
 

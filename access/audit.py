@@ -36,7 +36,7 @@ class AuditTrail(SqliteStore):
         """Append one entry; filters are stored as JSON."""
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
         text = json.dumps(filters, sort_keys=True, default=str) if filters not in (None, "") else ""
-        with self._connect() as con:
+        with self.transaction() as con:
             con.execute("INSERT INTO audit (at, user, action, what, filters, address) VALUES (?, ?, ?, ?, ?, ?)",
                         (stamp, user, action, what, text, address))
 
@@ -49,7 +49,7 @@ class AuditTrail(SqliteStore):
         if user:
             sql += " AND user = ?"
             params.append(user)
-        with self._connect() as con:
+        with self.connection() as con:
             rows = con.execute(sql + " ORDER BY id", params).fetchall()
         keys = ("id", "at", "user", "action", "what", "filters", "address")
         return [dict(zip(keys, row)) for row in rows]

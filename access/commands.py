@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from access.audit import AuditTrail
+from access.sessions import SessionStore
 from access.tokens import TokenStore
 from access.users import UserStore
 from config.settings import Config
@@ -23,20 +24,26 @@ def users_table(config: Config) -> list[list[Any]]:
 
 def change_user(config: Config, action: str, name: str | None, role: str | None, department: str | None,
                 password: Callable[[], str]) -> str:
-    """add, passwd, disable or enable a user; `password` asks for one only when the action needs it."""
+    """add, passwd, disable or enable a user; `password` asks for one only when the action needs it.
+
+    Disabling a user or changing their password ends every session they have, for good: enabling them again
+    revives none of them.
+    """
     if not name:
         raise UsageError(f"user {action} needs a user name", "user", f"run: python app.py user {action} NAME")
     users = _users(config)
     if action in ("disable", "enable"):
         users.set_disabled(name, action == "disable")
-        return f"user {name} {action}d"
+        ended = SessionStore.for_config(config).end_user(name) if action == "disable" else 0
+        return f"user {name} {action}d" + (f"; {ended} session(s) ended" if ended else "")
     if action == "add":
         if not role:
             raise UsageError("user add needs --role", "user add", "give --role executive|pmo|department_lead|admin")
         users.add(name, password(), role, department)
         return f"user {name} added as {role}" + (f" of {department}" if department else "")
     users.set_password(name, password())
-    return f"password of {name} changed"
+    ended = SessionStore.for_config(config).end_user(name)
+    return f"password of {name} changed" + (f"; {ended} session(s) ended" if ended else "")
 
 
 def tokens_table(config: Config) -> list[list[Any]]:

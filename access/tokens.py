@@ -37,7 +37,7 @@ class TokenStore(SqliteStore):
         """A new token for a screen; the token itself is returned once and never stored."""
         token = secrets.token_urlsafe(32)
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._connect() as con:
+        with self.transaction() as con:
             try:
                 con.execute("INSERT INTO tokens (name, digest, playlist, created) VALUES (?, ?, ?, ?)",
                             (name, _digest(token), playlist, stamp))
@@ -48,14 +48,14 @@ class TokenStore(SqliteStore):
 
     def revoke(self, name: str) -> None:
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._connect() as con:
+        with self.transaction() as con:
             changed = con.execute("UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL",
                                   (stamp, name)).rowcount
         if not changed:
             raise UsageError(f"no active token named '{name}'", "wall-token revoke", "see `wall-token list`")
 
     def list(self) -> list[tuple[str, str, str, str, str]]:
-        with self._connect() as con:
+        with self.connection() as con:
             rows = con.execute("SELECT name, playlist, created, coalesce(revoked, ''), coalesce(last_used, '') "
                                "FROM tokens ORDER BY name").fetchall()
         return [tuple(r) for r in rows]
@@ -64,7 +64,7 @@ class TokenStore(SqliteStore):
         """The device viewer and its playlist for a valid, unrevoked token; None otherwise."""
         if not token:
             return None
-        with self._connect() as con:
+        with self.transaction() as con:
             row = con.execute("SELECT name, playlist FROM tokens WHERE digest = ? AND revoked IS NULL",
                               (_digest(token),)).fetchone()
             if row is None:

@@ -65,7 +65,7 @@ class UserStore(SqliteStore):
         if parsed is Role.DEPARTMENT_LEAD and not department:
             raise UsageError("a department lead needs a department", "user add", "add --department DEPARTMENT")
         _check_password_strength(password)
-        with self._connect() as con:
+        with self.transaction() as con:
             try:
                 con.execute("INSERT INTO users (name, password, role, department) VALUES (?, ?, ?, ?)",
                             (name, hash_password(password), parsed.value, department))
@@ -74,26 +74,26 @@ class UserStore(SqliteStore):
 
     def set_password(self, name: str, password: str) -> None:
         _check_password_strength(password)
-        with self._connect() as con:
+        with self.transaction() as con:
             changed = con.execute("UPDATE users SET password = ?, failures = 0, locked_until = 0 WHERE name = ?",
                                   (hash_password(password), name)).rowcount
         if not changed:
             raise UsageError(f"no user '{name}'", "user passwd", "check the name with `user list`")
 
     def set_disabled(self, name: str, disabled: bool = True) -> None:
-        with self._connect() as con:
+        with self.transaction() as con:
             changed = con.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name)).rowcount
         if not changed:
             raise UsageError(f"no user '{name}'", "user disable", "check the name with `user list`")
 
     def list(self) -> list[tuple[str, str, str, bool]]:
-        with self._connect() as con:
+        with self.connection() as con:
             rows = con.execute("SELECT name, role, coalesce(department, ''), disabled FROM users ORDER BY name")
             return [(n, r, d, bool(x)) for n, r, d, x in rows]
 
     def viewer(self, name: str) -> Viewer | None:
         """The viewer of an active session, or None when the user was disabled or removed since."""
-        with self._connect() as con:
+        with self.connection() as con:
             row = con.execute("SELECT role, department, disabled FROM users WHERE name = ?", (name,)).fetchone()
         if row is None or row[2]:
             return None
@@ -104,7 +104,7 @@ class UserStore(SqliteStore):
         now = time.time() if now is None else now
         refused = ""
         # Decide inside the transaction, raise after it: an exception inside would roll back the failure count.
-        with self._connect() as con:
+        with self.transaction() as con:
             row = con.execute("SELECT password, role, department, disabled, failures, locked_until FROM users "
                               "WHERE name = ?", (name,)).fetchone()
             if row is None:

@@ -1,4 +1,5 @@
-"""The command line: the parser, the one command table, the CLI's tables and its output writers.
+"""The command line: the parser, the one command table, the CLI's tables (and the slices of a metric behind
+--where and --by) and its output writers.
 
 `app.py` wires a runtime and hands it here; the commands that serve the dashboard or send snapshots are handed in
 by `app.py` too, because `cli` is a peer of `dashboard` and `snapshots`. May import `core`, `config`,

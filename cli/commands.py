@@ -9,15 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Union
 
 from cli.output import emit, print_rows
-from cli.tables import Table
+from cli.tables import QueryAnswer, Table
 from config.settings import Config
 from core.errors import UsageError, VantageError
-from metrics.engine.answers import Answer, Headline
+from metrics.engine.baselines import Restatement
 from metrics.engine.periods import Filters, resolve_period
 from metrics.engine.questions import Engine
 from metrics.semantics.model import Metric
@@ -52,11 +52,14 @@ def filters_from_args(rt: Runtime, args: argparse.Namespace) -> Filters:
         end = date.fromisoformat(args.date_to) if args.date_to else None
     except ValueError as exc:
         raise UsageError(f"bad date: {exc}", "--from/--to", "write dates as YYYY-MM-DD") from None
-    preset = "custom" if (start or end) else args.period
+    preset = "custom" if (start or end) else args.period or ("history" if getattr(args, "grain", None) else "month")
     if preset == "custom" and not (start and end):
         raise UsageError("--from and --to go together", "query", "give both, e.g. --from 2026-01-01 --to 2026-03-31")
     try:
-        start_, end_ = resolve_period(preset, rt.config.today(), start, end)
+        from cli.slices import HISTORY_START  # a trend without a period: the whole history, up to today
+
+        start_, end_ = ((HISTORY_START, rt.config.today()) if preset == "history"
+                        else resolve_period(preset, rt.config.today(), start, end))
     except ValueError as exc:
         raise UsageError(str(exc), "--period/--from/--to", "choose a valid period") from None
     where = []
@@ -68,11 +71,14 @@ def filters_from_args(rt: Runtime, args: argparse.Namespace) -> Filters:
     return Filters(start_, end_, tuple(where))
 
 
-def query(rt: Runtime, args: argparse.Namespace) -> tuple[Table, Answer[Headline] | Answer[object]]:
+def query(rt: Runtime, args: argparse.Namespace) -> tuple[Table, QueryAnswer]:
     """The table `python app.py query` prints for these arguments, and the engine's answer behind it."""
+    from cli.slices import check_where
     from cli.tables import query_table
 
-    return query_table(rt.engine, args.metric, filters_from_args(rt, args), rt.config.language, args.by, args.grain)
+    filters = filters_from_args(rt, args)
+    check_where(rt.engine, args.metric, filters)  # a value no row has is a typo (exit 2), not "no data"
+    return query_table(rt.engine, args.metric, filters, rt.config.language, args.by, args.grain)
 
 
 def cmd_metrics(rt: Runtime, args: argparse.Namespace) -> int:
@@ -131,13 +137,38 @@ def cmd_check(rt: Runtime, args: argparse.Namespace) -> int:
         print(f"source failed: {failure}")
     print(f"{len(rt.catalogue)} metrics, {len(rt.config.sources)} sources: "
           + ("catalogue ok" if not rt.source_failures else f"{len(rt.source_failures)} source(s) failed"))
+    try:  # a restated baseline is news, not a failure: the exit code stays what the sources make it
+        for key, found in rt.engine.restated_baselines().items():
+            print(restated_line(rt, key, found))
+    except VantageError as exc:
+        print(f"warning: cannot compare the recorded baselines with the data: {exc.message}")
     return 1 if rt.source_failures else 0
+
+
+def restated_line(rt: Runtime, key: str, found: list[Restatement]) -> str:
+    """One warning line for a metric whose recorded baseline the data now gives differently (company-wide first)."""
+    from core import labels
+    from core.i18n import t
+    from metrics.semantics.format import format_value
+
+    lang, first = rt.config.language, found[0]
+    unit = rt.catalogue.get(first.metric, rt.catalogue[key]).unit  # a CHANGE metric's baseline is its base's
+    where = "" if not first.dimension else (
+        f" ({labels.column_label(first.dimension, lang)} = {labels.value_label(first.dimension, first.slice, lang)})")
+    more = f"; {len(found) - 1} more slice(s) differ too" if len(found) > 1 else ""
+    return (f"warning: {key}{where}: " + t("baseline.restated", lang, was=format_value(first.recorded, unit, lang),
+                                            now=format_value(first.now, unit, lang))
+            + f" (baseline {first.start} to {first.end - timedelta(days=1)}, recorded {first.recorded_at:%Y-%m-%d}; "
+            f"the numbers keep the recorded value){more}")
 
 
 def cmd_cache(rt: Runtime, args: argparse.Namespace) -> int:
     if args.action == "clear":
-        n = rt.engine.cache.clear()
-        print(f"cleared {n} cached answers")
+        from connectors.sources import forget_versions
+
+        n = rt.engine.cache.clear()  # answers, last good answers and the data versions remembered for a TTL
+        sources = forget_versions(rt.engine.connectors)  # and what the sources' local copies and checks remember
+        print(f"cleared {n} cached answers and the data versions of {sources} source(s)")
         return 0
     start, end = resolve_period("month", rt.config.today())
     failed = 0
@@ -165,7 +196,7 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else config.data_path / "demo.sqlite"
     out.parent.mkdir(parents=True, exist_ok=True)
-    info = build_demo(out, records=args.records, progress=progress_bar)
+    info = build_demo(out, records=args.records, end=config.today(), progress=progress_bar)
     print(f"built {out}: " + ", ".join(f"{t} {n:,}" for t, n in info.rows.items()))
     return 0
 

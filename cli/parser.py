@@ -4,69 +4,88 @@ from __future__ import annotations
 import argparse
 
 
+def _global_options(p: argparse.ArgumentParser, after_command: bool, serving: bool) -> None:
+    """The options every command takes, before the command or after it; --host and --port serve.
+
+    After the command they default to nothing at all (SUPPRESS), so one given before it still counts: argparse
+    copies a command's values over the ones parsed before it."""
+    default = {"default": argparse.SUPPRESS} if after_command else {}
+    p.add_argument("--config", help="config file (TOML); default $VANTAGE_CONFIG, else the embedded demo", **default)
+    p.add_argument("--data-dir", help="folder for the demo database, local copies and cache", **default)
+    p.add_argument("--language", choices=["en", "zh"], help="language of titles and numbers", **default)
+    p.add_argument("--today", help="pin today's date (YYYY-MM-DD); the demo is built up to it", **default)
+    p.add_argument("--debug", action="store_true", help="show tracebacks; Dash debug mode when serving", **default)
+    if serving:
+        p.add_argument("--host", help="address to serve on (serve is the default command)", **default)
+        p.add_argument("--port", type=int, help="port to serve on", **default)
+
+
+def _command(sub: argparse._SubParsersAction, name: str, serving: bool = False,
+             **kwargs: str) -> argparse.ArgumentParser:
+    """A command's parser, taking the global options after the command too."""
+    command: argparse.ArgumentParser = sub.add_parser(name, **kwargs)
+    _global_options(command, after_command=True, serving=serving)
+    return command
+
+
 def parser() -> argparse.ArgumentParser:
-    """The parser of `python app.py`; global options come before the command."""
+    """The parser of `python app.py`; global options go before or after the command, which is serve by default."""
     p = argparse.ArgumentParser(prog="python app.py", description="Vantage: KPIs of an information-management "
                                 "programme, computed from operational records.")
-    p.add_argument("--config", help="config file (TOML); default $VANTAGE_CONFIG, else the embedded demo")
-    p.add_argument("--data-dir", help="folder for the demo database, local copies and cache")
-    p.add_argument("--language", choices=["en", "zh"], help="language of titles and numbers")
-    p.add_argument("--today", help="pin today's date (YYYY-MM-DD)")
-    p.add_argument("--debug", action="store_true", help="show tracebacks; Dash debug mode when serving")
+    _global_options(p, after_command=False, serving=True)
     sub = p.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="serve the dashboard (the default)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    m = sub.add_parser("metrics", help="list the catalogue")
+    _command(sub, "serve", serving=True, help="serve the dashboard (the default)")
+    m = _command(sub, "metrics", help="list the catalogue")
     m.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    q = sub.add_parser("query", help="print a metric's numbers")
+    q = _command(sub, "query", help="print a metric's numbers")
     q.add_argument("metric")
     q.add_argument("--by", help="break down by a dimension")
-    q.add_argument("--grain", help="trend by day, week, month or quarter")
-    q.add_argument("--period", default="month", help="month (last complete), quarter, ytd, last_90d")
+    q.add_argument("--grain", help="trend by day, week, month or quarter (with --by: a trend per slice)")
+    q.add_argument("--period", help="month (last complete; the default), quarter, ytd, last_90d; with --grain the "
+                   "default is the whole history")
     q.add_argument("--from", dest="date_from", help="first day YYYY-MM-DD")
     q.add_argument("--to", dest="date_to", help="last day YYYY-MM-DD (inclusive)")
     q.add_argument("--where", action="append", metavar="DIM=VALUE", help="filter; repeatable")
     q.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    mat = sub.add_parser("maturity", help="print the maturity scores of every assessment, or at a date")
+    mat = _command(sub, "maturity", help="print the maturity scores of every assessment, or at a date")
     mat.add_argument("--at", help="the scores as they stood on this date (YYYY-MM-DD)")
     mat.add_argument("--where", action="append", metavar="department=D", help="one department's maturity")
     mat.add_argument("--format", choices=["table", "json", "csv"], default="table")
     mat.set_defaults(period="month", date_from=None, date_to=None)
-    lg = sub.add_parser("league", help="print the department league table")
+    lg = _command(sub, "league", help="print the department league table")
     lg.add_argument("--period", default="month", help="month (last complete), quarter, ytd, last_90d")
     lg.add_argument("--from", dest="date_from", help="first day YYYY-MM-DD")
     lg.add_argument("--to", dest="date_to", help="last day YYYY-MM-DD (inclusive)")
     lg.add_argument("--format", choices=["table", "json", "csv"], default="table")
     lg.set_defaults(where=None)
-    sub.add_parser("check", help="validate config, sources and catalogue")
-    c = sub.add_parser("cache", help="warm or clear the result cache")
+    _command(sub, "check", help="validate config, sources and catalogue")
+    c = _command(sub, "cache", help="warm or clear the result cache")
     c.add_argument("action", choices=["warm", "clear"])
-    snap = sub.add_parser("snapshot", help="send snapshot emails, or list what was sent")
+    snap = _command(sub, "snapshot", help="send snapshot emails, or list what was sent")
     snap_sub = snap.add_subparsers(dest="snapshot_action", required=True)
-    send = snap_sub.add_parser("send", help="render and send a snapshot now")
+    send = _command(snap_sub, "send", help="render and send a snapshot now")
     send.add_argument("name", help="a snapshot declared as [snapshots.NAME] in the config")
     send.add_argument("--dry-run", action="store_true", help="write the .eml and .html instead of sending")
     send.add_argument("--out", help="folder for --dry-run output (default: current folder)")
-    history = snap_sub.add_parser("history", help="the outbox: every snapshot send with its status and attempts")
+    history = _command(snap_sub, "history", help="the outbox: every snapshot send with its status and attempts")
     history.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    sched = sub.add_parser("scheduler", help="run the snapshot schedules as a long-running process")
+    sched = _command(sub, "scheduler", help="run the snapshot schedules as a long-running process")
     sched.add_argument("--once", action="store_true", help="send what is due (and retry the outbox) once, then exit")
-    user = sub.add_parser("user", help="manage users: add, passwd, disable, enable, list")
+    user = _command(sub, "user", help="manage users: add, passwd, disable, enable, list")
     user.add_argument("action", choices=["add", "passwd", "disable", "enable", "list"])
     user.add_argument("name", nargs="?")
     user.add_argument("--role", help="executive, pmo, department_lead or admin (with add)")
     user.add_argument("--department", help="the department of a department lead")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    wall = sub.add_parser("wall-token", help="device tokens for wall screens: create, list, revoke")
+    wall = _command(sub, "wall-token", help="device tokens for wall screens: create, list, revoke")
     wall.add_argument("action", choices=["create", "list", "revoke"])
     wall.add_argument("name", nargs="?", help="the screen's name, e.g. lobby-tv")
     wall.add_argument("--playlist", help="the playlist this screen shows (with create)")
-    audit = sub.add_parser("audit", help="print the audit trail")
+    audit = _command(sub, "audit", help="print the audit trail")
     audit.add_argument("--since", help="from this date or time (ISO)")
     audit.add_argument("--user", help="only this user")
     audit.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    d = sub.add_parser("demo", help="build a demo database")
+    d = _command(sub, "demo", help="build a demo database")
     d.add_argument("--records", type=int, default=50_000, help="master-data records (up to 10,000,000)")
     d.add_argument("--out", help="database file; default DATA_DIR/demo.sqlite")
     return p

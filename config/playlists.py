@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping
 
+from config.fields import Dimensioned, choice, no_unknown, number, text
 from core.errors import ConfigError
 from core.i18n import LANGUAGES
 
@@ -41,12 +42,6 @@ DEFAULT_REFRESH = 60
 REFRESH = (5, 3600)
 MAX_SLIDES = 30
 NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-class Dimensioned(Protocol):
-    """What a playlist needs to know of a metric: whether it has a department breakdown."""
-
-    dimensions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -90,12 +85,12 @@ def parse_playlist(name: str, raw: Mapping[str, Any], config: Any, catalogue: Ma
     if not NAME.match(name):
         raise ConfigError(f"playlist name '{name}' cannot be part of an address", where,
                           "name it with letters, digits, '-' and '_' only (it becomes /wall/NAME)")
-    _no_unknown(raw, PLAYLIST_KEYS, where)
-    title = _text(raw, "title", name, where)
-    seconds = _number(raw, "seconds", DEFAULT_SECONDS, SECONDS, where)
-    refresh = _number(raw, "refresh_seconds", DEFAULT_REFRESH, REFRESH, where)
-    language = _choice(raw, "language", config.language if config.language in LANGUAGES else "en", LANGUAGES, where)
-    theme = _choice(raw, "theme", "dark", THEMES, where)
+    no_unknown(raw, sorted(PLAYLIST_KEYS), where)
+    title = text(raw, "title", name, where)
+    seconds = number(raw, "seconds", DEFAULT_SECONDS, SECONDS, where, unit="seconds")
+    refresh = number(raw, "refresh_seconds", DEFAULT_REFRESH, REFRESH, where, unit="seconds")
+    language = choice(raw, "language", config.language if config.language in LANGUAGES else "en", LANGUAGES, where)
+    theme = choice(raw, "theme", "dark", THEMES, where)
     slides = raw.get("slides")
     if not isinstance(slides, list) or not slides:
         raise ConfigError("a playlist needs slides", f"{where} slides",
@@ -111,52 +106,20 @@ def _slide(n: int, raw: Any, seconds: float, language: str, where: str, catalogu
     here = f"{where} slides[{n}]"
     if not isinstance(raw, dict):
         raise ConfigError("a slide is not a table", here, 'write it as { page = "overview" }')
-    page = raw.get("page")
-    if page not in PAGES:
-        raise ConfigError(f"unknown page {page!r}", f"{here} page", f"use one of: {', '.join(PAGES)}")
-    _no_unknown(raw, SLIDE_KEYS[page], here)
+    page = choice(raw, "page", None, PAGES, here)
+    no_unknown(raw, sorted(SLIDE_KEYS[page]), here)
     metric = ""
     if page == "metric":
-        metric = _text(raw, "metric", "", here)
+        metric = text(raw, "metric", "", here)
         if metric not in catalogue:
             raise ConfigError(f"unknown metric '{metric}'", f"{here} metric",
                               f"use a key from `python app.py metrics`: {', '.join(catalogue)}")
-    department = _text(raw, "department", "", here) if "department" in raw else ""
+    department = text(raw, "department", "", here) if "department" in raw else ""
     if department and metric and "department" not in catalogue[metric].dimensions:
         raise ConfigError(f"{metric} has no department dimension", f"{here} department",
                           "remove department from this slide")
-    return Slide(page=page, seconds=_number(raw, "seconds", seconds, SECONDS, here),
-                 period=_choice(raw, "period", DEFAULT_PERIOD[page], PERIODS, here),
-                 language=_choice(raw, "language", language, LANGUAGES, here),
-                 title=_text(raw, "title", "", here) if "title" in raw else "", metric=metric, department=department)
+    return Slide(page=page, seconds=number(raw, "seconds", seconds, SECONDS, here, unit="seconds"),
+                 period=choice(raw, "period", DEFAULT_PERIOD[page], PERIODS, here),
+                 language=choice(raw, "language", language, LANGUAGES, here),
+                 title=text(raw, "title", "", here) if "title" in raw else "", metric=metric, department=department)
 
-
-def _no_unknown(raw: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
-    unknown = sorted(set(raw) - allowed)
-    if unknown:
-        raise ConfigError(f"unknown key '{unknown[0]}'", f"{where} {unknown[0]}",
-                          f"use only: {', '.join(sorted(allowed))}")
-
-
-def _text(raw: Mapping[str, Any], key: str, default: str, where: str) -> str:
-    value = raw.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{key} must be a non-empty text, not {value!r}", f"{where} {key}",
-                          f'write it in quotes, e.g. {key} = "..."')
-    return value.strip()
-
-
-def _number(raw: Mapping[str, Any], key: str, default: float, bounds: tuple[int, int], where: str) -> float:
-    value = raw.get(key, default)
-    low, high = bounds
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise ConfigError(f"{key} must be a number of seconds from {low} to {high}, not {value!r}",
-                          f"{where} {key}", f"e.g. {key} = {default:g}")
-    return float(value)
-
-
-def _choice(raw: Mapping[str, Any], key: str, default: str, allowed: tuple[str, ...], where: str) -> str:
-    value = raw.get(key, default)
-    if value not in allowed:
-        raise ConfigError(f"unknown {key} {value!r}", f"{where} {key}", f"use one of: {', '.join(allowed)}")
-    return str(value)

@@ -13,6 +13,8 @@ from core.errors import ConfigError
 CONFIG_DIR = Path(__file__).resolve().parent
 DEMO_CONFIG = CONFIG_DIR / "demo.toml"
 CONFIG_ENV = "VANTAGE_CONFIG"
+# What a setting holds once parsed (each parser below returns one of these).
+SettingValue = str | int | bool | list[str]
 
 
 @dataclass(frozen=True)
@@ -20,16 +22,16 @@ class Setting:
     """One setting, declared once with its default, its environment variable and its help text."""
 
     name: str
-    default: Any
+    default: SettingValue
     help: str
-    parse: Callable[[Any], Any] = str
+    parse: Callable[[Any], SettingValue] = str  # from a TOML value, an environment string or an option
 
     @property
     def env(self) -> str:
         return "VANTAGE_" + self.name.upper()
 
 
-def _bool(raw: Any) -> bool:
+def _bool(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
     if str(raw).lower() in ("1", "true", "yes", "on"):
@@ -39,13 +41,13 @@ def _bool(raw: Any) -> bool:
     raise ValueError(f"expected true or false, got {raw!r}")
 
 
-def _list(raw: Any) -> list[str]:
+def _list(raw: object) -> list[str]:
     if isinstance(raw, list):
         return [str(x) for x in raw]
     return [x.strip() for x in str(raw).split(",") if x.strip()]
 
 
-def _date_or_empty(raw: Any) -> str:
+def _date_or_empty(raw: object) -> str:
     if raw in ("", None):
         return ""
     return date.fromisoformat(str(raw)).isoformat()
@@ -73,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("trusted_user_header", "", "Trust this header (e.g. X-Forwarded-User) from an authenticating reverse proxy; "
             "empty: off."),
     Setting("public_url", "http://127.0.0.1:8050", "Address of the dashboard as readers reach it (links in emails)."),
+    Setting("session_idle_hours", 8, "A login session ends after this many hours without a request.", int),
+    Setting("session_max_days", 7, "A login session ends this many days after the login, however active.", int),
+    Setting("max_request_bytes", 1_048_576, "Largest request body the dashboard accepts (bytes); larger is refused.",
+            int),
+    Setting("forwarded_hops", 0, "Reverse proxies in front that append to X-Forwarded-For: the client's address "
+            "(rate limits, lockouts, the audit) is read from it; 0: the connection's address.", int),
     Setting("smtp_host", "127.0.0.1", "SMTP server for snapshot emails."),
     Setting("smtp_port", 25, "SMTP server port.", int),
     Setting("smtp_security", "none", "none, starttls or ssl."),
@@ -117,6 +125,18 @@ class SourceSpec:
         return own if own is not None else self.freshness_sla_hours
 
 
+@dataclass(frozen=True)
+class SliceTarget:
+    """One slice's own target for a metric whose target is per slice (`[[targets]]` in the config)."""
+
+    metric: str
+    dimension: str
+    value: str  # the slice: a value of the dimension, e.g. department "finance"
+    target: float
+    due: date | None = None  # None: the metric's target date
+
+
+TARGET_KEYS = {"metric", "dimension", "value", "target", "due"}
 SOURCE_KEYS = {"kind", "url", "path", "password_env", "mirror", "freshness_sla_hours", "cache_ttl_seconds", "tables"}
 TABLE_KEYS = {"query", "path", "freshness_column", "freshness_sla_hours"}
 SOURCE_KINDS = ("sql", "files")
@@ -132,6 +152,7 @@ class Config:
     # Declarations checked by the parts that use them (each names this file and the key in its errors).
     snapshots: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     playlists: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    targets: tuple[SliceTarget, ...] = ()  # checked against the catalogue by metrics.semantics.validation
 
     def __getattr__(self, name: str) -> Any:
         if name in SETTING_NAMES:
@@ -168,10 +189,10 @@ def load_config(cli_path: str | None = None, overrides: Mapping[str, Any] | None
 def parse_config(raw: Mapping[str, Any], path: Path, overrides: Mapping[str, Any],
                  environ: Mapping[str, str] = os.environ) -> Config:
     """Resolve settings from a parsed TOML document (see load_config)."""
-    unknown = set(raw) - {"vantage", "sources", "snapshots", "playlists"}
+    unknown = set(raw) - {"vantage", "sources", "snapshots", "playlists", "targets"}
     if unknown:
         raise ConfigError(f"unknown section [{sorted(unknown)[0]}]", str(path),
-                          "use only [vantage], [sources.NAME], [snapshots.NAME] and [playlists.NAME] sections")
+                          "use only [vantage], [sources.NAME], [snapshots.NAME], [playlists.NAME] and [[targets]]")
     file_values = dict(raw.get("vantage", {}))
     bad = set(file_values) - SETTING_NAMES
     if bad:
@@ -196,7 +217,40 @@ def parse_config(raw: Mapping[str, Any], path: Path, overrides: Mapping[str, Any
             if not isinstance(body, dict):
                 raise ConfigError(f"[{section}.{name}] is not a table", str(path), f"write it as [{section}.{name}]")
     return Config(path=path, values=values, sources=sources, snapshots=raw.get("snapshots", {}),
-                  playlists=raw.get("playlists", {}))
+                  playlists=raw.get("playlists", {}), targets=_parse_targets(raw.get("targets", []), path))
+
+
+def _parse_targets(raw: Any, path: Path) -> tuple[SliceTarget, ...]:
+    """The [[targets]] entries: metric, dimension, value, target and an optional due date each, no slice twice."""
+    if not isinstance(raw, list):
+        raise ConfigError("targets is not a list of tables", f"{path} targets", "write each entry as [[targets]]")
+    found: dict[tuple[str, str, str], SliceTarget] = {}
+    for n, entry in enumerate(raw, 1):
+        where = f"{path} [[targets]] #{n}"
+        if not isinstance(entry, dict):
+            raise ConfigError("a target is not a table", where, "write it as [[targets]] with metric = ..., ...")
+        bad = sorted(set(entry) - TARGET_KEYS) or sorted(TARGET_KEYS - {"due"} - set(entry))
+        if bad:
+            raise ConfigError(f"{'unknown' if bad[0] not in TARGET_KEYS else 'missing'} key '{bad[0]}'",
+                              f"{where} {bad[0]}", "give metric, dimension, value and target (due is optional)")
+        texts = {k: entry[k] for k in ("metric", "dimension", "value")}
+        for key, text in texts.items():
+            if not isinstance(text, str) or not text.strip():
+                raise ConfigError(f"{key} must be a non-empty text, not {text!r}", f"{where} {key}",
+                                  f'write it in quotes, e.g. {key} = "..."')
+        number, due = entry["target"], entry.get("due")
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise ConfigError(f"target must be a number, not {number!r}", f"{where} target", "e.g. target = 220")
+        try:
+            day = None if due is None else due if isinstance(due, date) else date.fromisoformat(str(due))
+        except ValueError:
+            raise ConfigError(f"due must be a date, not {due!r}", f"{where} due", "e.g. due = 2027-05-31") from None
+        ident = (texts["metric"], texts["dimension"], texts["value"])
+        if ident in found:
+            raise ConfigError(f"a second target for {ident[0]} {ident[1]}={ident[2]}", where,
+                              "keep one [[targets]] entry per metric and slice")
+        found[ident] = SliceTarget(*ident, target=float(number), due=day)
+    return tuple(found.values())
 
 
 def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:

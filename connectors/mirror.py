@@ -2,7 +2,8 @@
 
 Reading rows out of a database costs far more than computing on them, so the engine reads SQL tables once
 and then scans the copy. When a table has a freshness column and has only grown, only the rows newer than
-the copy are fetched; any other change reloads the table whole. Safe across processes (a file lock per table).
+the copy are fetched; any other change (or another file put in the source's place) reloads the table whole.
+Safe across processes (a file lock per table).
 """
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ from typing import Iterator, Sequence
 
 import polars as pl
 
-from connectors.base import Connector, DataVersion, Schema, Where
-from core.errors import SourceError
+from connectors.base import Connector, DataVersion, Remembers, Schema, Where, check_columns
 
 MAX_PARTS = 64
 SMALL_PART_BYTES = 8 * 2**20
@@ -43,10 +43,7 @@ class MirroredConnector:
 
     def scan(self, table: str, columns: Sequence[str], where: Where) -> pl.LazyFrame:
         schema = self.schema(table)
-        missing = [c for c in list(columns) + sorted(where.columns()) if c not in schema]
-        if missing:
-            raise SourceError(f"column '{missing[0]}' does not exist", f"source {self.name}, table {table}",
-                              f"use one of: {', '.join(schema)}")
+        check_columns(schema, columns, where, f"source {self.name}, table {table}")
         parts = self.sync(table)
         return pl.scan_parquet(parts).filter(where.to_polars(schema)).select(list(columns))
 
@@ -57,6 +54,10 @@ class MirroredConnector:
         tdir.mkdir(parents=True, exist_ok=True)
         with _locked(tdir / ".lock"):
             manifest = _read_manifest(tdir)
+            if manifest.get("token") and manifest.get("token") != version.token:
+                # Another process may have brought the copy in step with a newer version than this one read last:
+                # ask the source again, so a copy is never reloaded under an older version's name.
+                version = self.data_version(table)
             if manifest.get("token") != version.token:
                 manifest = self._refresh(table, tdir, manifest, version)
             return [str(tdir / p) for p in manifest["parts"]]
@@ -66,7 +67,8 @@ class MirroredConnector:
         columns = list(schema)
         old_newest = _load_time(manifest.get("newest"))
         grown = (fresh and manifest.get("parts") and old_newest is not None and version.rows is not None
-                 and manifest.get("rows") is not None and version.rows > manifest["rows"])
+                 and manifest.get("rows") is not None and version.rows > manifest["rows"]
+                 and manifest.get("identity", "") == version.identity)  # a replaced file may differ anywhere
         if grown:
             added = self.inner.scan(table, columns, Where(time_column=fresh, newer_than=old_newest)).collect()
             if added.height == version.rows - manifest["rows"]:
@@ -98,10 +100,9 @@ class MirroredConnector:
         return [p for p in parts if p not in small] + [part]
 
     def _commit(self, tdir: Path, version: DataVersion, parts: list[str], old_parts: list[str]) -> dict:
-        manifest = {"token": version.token, "rows": version.rows, "newest": _dump_time(version.newest), "parts": parts}
-        tmp = tdir / f"manifest.{uuid.uuid4().hex}.tmp"
-        tmp.write_text(json.dumps(manifest))
-        os.replace(tmp, tdir / "manifest.json")
+        manifest = {"token": version.token, "rows": version.rows, "newest": _dump_time(version.newest),
+                    "identity": version.identity, "parts": parts}
+        _write_manifest(tdir, manifest)
         # Old parts go after the new manifest is in place; a reader holding them keeps its open handle.
         for p in set(old_parts) - set(parts):
             (tdir / p).unlink(missing_ok=True)
@@ -109,6 +110,18 @@ class MirroredConnector:
 
     def clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def forget(self) -> None:
+        """Forget the versions read and the copies' versions: the next scan reloads each table whole (the old parts
+        go then, so a reader holding them is not cut short)."""
+        self._known.clear()
+        if isinstance(self.inner, Remembers):
+            self.inner.forget()
+        for tdir in {p.parent for p in self.folder.glob("*/manifest.json")}:
+            with _locked(tdir / ".lock"):
+                manifest = _read_manifest(tdir)
+                if manifest:
+                    _write_manifest(tdir, {**manifest, "token": "", "rows": None})
 
 
 @contextmanager
@@ -130,6 +143,12 @@ def _read_manifest(tdir: Path) -> dict:
     if not all((tdir / p).is_file() for p in manifest.get("parts", [])):
         return {}
     return manifest
+
+
+def _write_manifest(tdir: Path, manifest: dict) -> None:
+    tmp = tdir / f"manifest.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(json.dumps(manifest))
+    os.replace(tmp, tdir / "manifest.json")
 
 
 def _write(frame: pl.DataFrame, path: Path) -> None:

@@ -5,13 +5,15 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import polars as pl
 import sqlalchemy as sa
 
 from config.settings import SourceSpec, TableSpec
-from connectors.base import DataVersion, Schema, Where
+from connectors.base import DataVersion, FileStamp, Schema, Where, check_columns
+from connectors.sqlite_file import SqliteFile
 from core.errors import SourceError
 
 PARALLEL_ROWS = 200_000  # below this a single read is as fast
@@ -32,7 +34,7 @@ _TYPES: tuple[tuple[type, pl.DataType], ...] = (
 )
 
 
-def polars_type(sql_type: Any) -> pl.DataType:
+def polars_type(sql_type: sa.types.TypeEngine[Any]) -> pl.DataType:
     """The polars type a reflected SQL column is read as."""
     for sql_class, dtype in _TYPES:
         if isinstance(sql_type, sql_class):
@@ -43,7 +45,7 @@ def polars_type(sql_type: Any) -> pl.DataType:
 class SqlConnector:
     """Reads tables or declared queries of one database, pushing column lists and filters into SQL."""
 
-    def __init__(self, spec: SourceSpec, url: str) -> None:
+    def __init__(self, spec: SourceSpec, url: str, checked: Path | None = None) -> None:
         self.name, self.spec = spec.name, spec
         sa_url = sa.make_url(url)
         if spec.password_env:
@@ -55,6 +57,9 @@ class SqlConnector:
         self.engine = sa.create_engine(sa_url, pool_pre_ping=True)
         self._tables: dict[str, sa.FromClause] = {}
         self._schemas: dict[str, Schema] = {}
+        # A SQLite file is followed: replaced by another, its pooled connections go and the new file is checked.
+        self._file = (SqliteFile(self.url.database, checked, self._drop_connections)
+                      if self.is_sqlite and self.url.database else None)
 
     @property
     def is_sqlite(self) -> bool:
@@ -71,35 +76,38 @@ class SqlConnector:
 
     def _from(self, table: str) -> sa.FromClause:
         self._check_reachable(table)
-        if table not in self._tables:
+        found = self._tables.get(table)  # read once: a replaced file empties the dict under other threads
+        if found is None:
             tspec: TableSpec = self.spec.table(table)
             try:
                 if tspec.query:
                     with self.engine.connect() as conn:
                         names = list(conn.execute(sa.text(f"SELECT * FROM ({tspec.query}) AS q LIMIT 0")).keys())
-                    self._tables[table] = sa.text(tspec.query).columns(*[sa.column(n) for n in names]).subquery("q")
+                    found = sa.text(tspec.query).columns(*[sa.column(n) for n in names]).subquery("q")
                 else:
-                    self._tables[table] = sa.Table(table, sa.MetaData(), autoload_with=self.engine)
+                    found = sa.Table(table, sa.MetaData(), autoload_with=self.engine)
             except sa.exc.NoSuchTableError:
                 raise SourceError(f"table '{table}' does not exist", self._where(table),
                                   "create it, or declare a query for it under [sources.NAME.tables.TABLE]") from None
             except sa.exc.SQLAlchemyError as exc:
                 raise SourceError(f"cannot read the source: {_short(exc)}", self._where(table),
                                   "check that the database is up and the URL in the config is right") from None
-        return self._tables[table]
+            self._tables[table] = found
+        return found
 
     def schema(self, table: str) -> Schema:
-        if table not in self._schemas:
+        found = self._schemas.get(table)
+        if found is None:
             src = self._from(table)
             if self.spec.table(table).query:
-                sample = self._read(sa.select(src).limit(200), table)
-                self._schemas[table] = dict(sample.schema)
+                found = dict(self._read(sa.select(src).limit(200), table).schema)
             else:
-                self._schemas[table] = {c.name: polars_type(c.type) for c in src.columns}
-        return self._schemas[table]
+                found = {c.name: polars_type(c.type) for c in src.columns}
+            self._schemas[table] = found
+        return found
 
     def data_version(self, table: str) -> DataVersion:
-        self._check_reachable(table)
+        stamp = self._follow_file(table)
         src, fresh = self._from(table), self.spec.table(table).freshness_column
         try:
             with self.engine.connect() as conn:
@@ -111,7 +119,26 @@ class SqlConnector:
                               "check that the database is up and the URL in the config is right") from None
         # Without a freshness column the contents can change unseen: let the version roll over with the TTL.
         epoch = "" if fresh else f"|ttl{int(time.time() // max(self.spec.cache_ttl_seconds, 1))}"
-        return DataVersion(token=f"{rows}|{newest}{epoch}", rows=rows, newest=newest)
+        # A SQLite file's stamp too: a file copied over the old one can hold other rows of the same count and time.
+        return DataVersion(token=f"{rows}|{newest}{epoch}" + (f"|{stamp}" if stamp else ""), rows=rows, newest=newest,
+                           identity=stamp.identity if stamp else "")
+
+    def _follow_file(self, table: str) -> FileStamp | None:
+        """The SQLite file's stamp, checked (None for a server database); SourceError when it is missing or damaged."""
+        self._check_reachable(table)
+        return self._file.stamp(self._where(table)) if self._file else None
+
+    def _drop_connections(self) -> None:
+        """Another file sits at the path: a pooled connection keeps reading the one it opened, so close them all."""
+        self.engine.dispose()
+        self._tables.clear()
+        self._schemas.clear()
+
+    def forget(self) -> None:
+        """Forget the file last seen and checked, here and for every process: the next question checks it again."""
+        self._drop_connections()
+        if self._file:
+            self._file.forget()
 
     def scan(self, table: str, columns: Sequence[str], where: Where) -> pl.LazyFrame:
         stmt = self.statement(table, columns, where)
@@ -120,7 +147,7 @@ class SqlConnector:
         parts = self._partitions(table, where)
         if len(parts) > 1:
             # Reading rows out of SQLite is the slow part of a load: read rowid ranges side by side.
-            rowid = sa.literal_column("rowid")
+            rowid = sa.literal_column("rowid", sa.Integer)
             stmts = [stmt.where(rowid > lo, rowid <= hi) for lo, hi in parts]
             with ThreadPoolExecutor(len(stmts)) as pool:
                 frames = list(pool.map(lambda st: _conform(self._read(st, table), wanted, self._where(table)), stmts))
@@ -136,7 +163,7 @@ class SqlConnector:
             return
         schema = self.schema(table)
         wanted = {c: schema[c] for c in columns}
-        stmt, rowid = self.statement(table, columns, Where()), sa.literal_column("rowid")
+        stmt, rowid = self.statement(table, columns, Where()), sa.literal_column("rowid", sa.Integer)
         read = lambda r: _conform(self._read(stmt.where(rowid > r[0], rowid <= r[1]), table), wanted,  # noqa: E731
                                   self._where(table))
         workers = _workers()
@@ -168,10 +195,7 @@ class SqlConnector:
     def statement(self, table: str, columns: Sequence[str], where: Where) -> sa.Select:
         """The SELECT for a scan: only these columns, the filter in WHERE with bound parameters."""
         src, schema = self._from(table), self.schema(table)
-        missing = [c for c in list(columns) + sorted(where.columns()) if c not in schema]
-        if missing:
-            raise SourceError(f"column '{missing[0]}' does not exist", self._where(table),
-                              f"use one of: {', '.join(schema)}")
+        check_columns(schema, columns, where, self._where(table))
         stmt = sa.select(*[src.c[c] for c in columns])
         if where.time_column:
             col, dtype = src.c[where.time_column], schema[where.time_column]
@@ -185,7 +209,7 @@ class SqlConnector:
             stmt = stmt.where(src.c[column].in_(list(values)))
         return stmt
 
-    def _bound(self, value: date | datetime, dtype: pl.DataType) -> Any:
+    def _bound(self, value: date | datetime, dtype: pl.DataType) -> date | datetime | str:
         """A bound parameter typed like the column (SQLite stores dates as ISO text)."""
         if dtype == pl.Date and isinstance(value, datetime):
             value = value.date()
@@ -198,7 +222,7 @@ class SqlConnector:
     def _read(self, stmt: sa.Select, table: str) -> pl.DataFrame:
         try:
             if self.is_sqlite and self.url.database:
-                return self._read_sqlite_adbc(stmt)
+                return self._read_sqlite_adbc(stmt, self.url.database)
             with self.engine.connect() as conn:
                 return pl.read_database(stmt, conn)
         except SourceError:
@@ -207,12 +231,11 @@ class SqlConnector:
             raise SourceError(f"query failed: {_short(exc)}", self._where(table),
                               "check that the database is up and the table and columns exist") from None
 
-    def _read_sqlite_adbc(self, stmt: sa.Select) -> pl.DataFrame:
+    def _read_sqlite_adbc(self, stmt: sa.Select, path: str) -> pl.DataFrame:
         import adbc_driver_sqlite.dbapi as adbc
 
         compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
         params = [compiled.params[name] for name in (compiled.positiontup or [])]
-        path = self.url.database
         if not os.path.exists(path):
             raise FileNotFoundError(f"no database file at {path}")
         with adbc.connect(path) as conn:
@@ -248,7 +271,7 @@ def _conform(frame: pl.DataFrame, schema: Schema, where: str) -> pl.DataFrame:
                           "make the column's values match its declared SQL type") from None
 
 
-def _parse_time(value: Any) -> datetime | date | None:
+def _parse_time(value: object) -> datetime | date | None:
     if value is None or isinstance(value, (datetime, date)):
         return value
     text = str(value)

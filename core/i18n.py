@@ -1,6 +1,13 @@
-"""Every string the dashboard shows, in English and Chinese (zh-CN); numbers come from metrics.format."""
+"""Every word Vantage shows, in English and Chinese (zh-CN), and the one lookup for them: `t(key, lang)`.
+
+The shell's and shared words are declared here; each page (`dashboard/pages/*/_words.py`) and the snapshot email
+(`snapshots/words.py`, keys `mail.*`) register their own with `register({...})` when imported. A word that more
+than one of them shows is declared once, here. Numbers come from metrics.format, names of data values and dates
+from core.labels.
+"""
 from __future__ import annotations
 
+# The languages Vantage speaks, in the order every (English, Chinese) pair below gives them; the first is the default.
 LANGUAGES = ("en", "zh")
 
 # key: (English, Chinese). Placeholders in braces are filled by t(..., name=value).
@@ -38,7 +45,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tile.vs_previous": ("vs previous period", "较上期"),
     "tile.no_previous": ("No previous period to compare", "无上期数据可比较"),
     "tile.baseline": ("Baseline", "基线"),
-    "tile.target": ("Target", "目标"),
     "tile.target_by": ("Target {target} by {date}", "目标 {target}（{date}前）"),
     "tile.target_only": ("Target {target}", "目标 {target}"),
     "tile.no_target": ("No target set", "未设定目标"),
@@ -57,6 +63,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.at_risk": ("At risk", "有风险"),
     "status.off_track": ("Off track", "偏离目标"),
     "status.unknown": ("No status", "无状态"),
+    "status.too_few": ("Too few records", "记录太少"),
+    "status.no_data": ("No data to judge", "无数据可判断"),
+    "status.no_target": ("No target", "无目标"),
+    "period.ytd_name": ("YTD {year}", "{year}年初至今"),
+    # a status decision (metrics/engine/decision.py): why the status is what it is, and the slice's target
+    "decision.too_few_label": ("Too few records ({n})", "记录太少（{n} 条）"),
+    "decision.target_not_for": ("No target for {slice}", "{slice}未设定目标"),
+    "decision.slice_target": ("{slice} target {target} by {date}", "{slice}目标 {target}（{date}前）"),
+    "decision.no_data": ("No data in {period}, so no status.", "{period}没有数据，因此没有状态。"),
+    "decision.no_target": ("This KPI has no target, so no status.", "此指标没有设定目标，因此没有状态。"),
+    "decision.no_slice_target": ("No target for {slice}: its value and trend are shown without one.",
+                                 "{slice}没有设定目标：只显示其数值和趋势。"),
+    "decision.too_few": ("Too few records to judge: {n} in {period}, at least {min} needed.",
+                         "记录太少，无法判断：{period}只有 {n} 条，至少需要 {min} 条。"),
+    "decision.met": ("{value} meets the target of {target}.", "{value}，已达到目标 {target}。"),
+    "decision.passed": ("The target date, {date}, has passed without the target of {target} met ({value}).",
+                        "目标日期 {date} 已过，仍未达到目标 {target}（当前 {value}）。"),
+    "decision.on_pace": ("{value} against a target of {target}: at the current pace the target is reached in about "
+                         "{months} months ({when}), before the target date, {date}.",
+                         "当前 {value}，目标 {target}：按当前趋势，约 {months} 个月后（{when}）达到目标，早于目标日期 {date}。"),
+    "decision.on_pace_no_date": ("{value} against a target of {target}: at the current pace the target is reached in "
+                                 "about {months} months ({when}).",
+                                 "当前 {value}，目标 {target}：按当前趋势，约 {months} 个月后（{when}）达到目标。"),
+    "decision.late": ("{value} against a target of {target}: at the current pace the target is reached in about "
+                      "{months} months ({when}), after the target date, {date}.",
+                      "当前 {value}，目标 {target}：按当前趋势，约 {months} 个月后（{when}）达到目标，晚于目标日期 {date}。"),
+    "decision.never": ("{value} against a target of {target}: at the current pace the target is not reached.",
+                       "当前 {value}，目标 {target}：按当前趋势无法达到目标。"),
+    "decision.never_near": ("{value} is within 5% of the target of {target}, but at the current pace it is not "
+                            "reached.", "当前 {value}，与目标 {target} 相差不到 5%，但按当前趋势无法达到目标。"),
+    "decision.no_trend": ("{value} against a target of {target}; too few months of data for a trend.",
+                          "当前 {value}，目标 {target}；月度数据太少，无法判断趋势。"),
+    "decision.no_trend_near": ("{value} is within 5% of the target of {target}; too few months of data for a trend.",
+                               "当前 {value}，与目标 {target} 相差不到 5%；月度数据太少，无法判断趋势。"),
     # pillars
     "pillar.data_quality": ("Data quality", "数据质量"),
     "pillar.process": ("Process efficiency", "流程效率"),
@@ -89,22 +129,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "metric.export_png": ("Use the camera icon on a chart to save it as PNG.", "点击图表上的相机图标可保存为 PNG。"),
     "metric.milestones": ("Milestones linked to this KPI", "与此指标关联的里程碑"),
     "metric.no_data": ("No data in this period.", "此期间没有数据。"),
-    # projection
-    "projection.met": ("The target is met.", "已达到目标。"),
-    "projection.eta": ("At the current pace the target is reached in about {months} months ({when}).",
-                       "按当前趋势，约 {months} 个月后（{when}）达到目标。"),
-    "projection.late": ("That is after the target date, {date}.", "晚于目标日期 {date}。"),
-    "projection.in_time": ("That is before the target date, {date}.", "早于目标日期 {date}。"),
-    "projection.never": ("At the current pace the target is not reached.", "按当前趋势无法达到目标。"),
-    "projection.no_target": ("This KPI has no target.", "此指标没有设定目标。"),
     # chart
-    "chart.value": ("Value", "数值"),
     "chart.target": ("Target", "目标"),
     "chart.target_date": ("Target date", "目标日期"),
-    "chart.baseline": ("Baseline", "基线"),
     "chart.projection": ("Projection", "预测"),
     "chart.milestones": ("Milestones", "里程碑"),
-    "chart.period": ("Selected period", "所选期间"),
     "chart.rows": ("Rows", "行数"),
     "milestone.done": ("done", "已完成"),
     "milestone.in_progress": ("in progress", "进行中"),
@@ -112,6 +141,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "milestone.blocked": ("blocked", "受阻"),
     "milestone.planned": ("planned {date}", "计划 {date}"),
     "milestone.actual": ("done {date}", "完成 {date}"),
+    "milestone.due_soon": ("Due in the next 30 days", "未来 30 天到期"),
+    # a milestone's outcome against its plan (the programme page's badges, bars and lists; the email's lists)
+    "outcome.on_time": ("Done on time", "按期完成"),
+    "outcome.late": ("Done late", "延期完成"),
+    "outcome.in_progress": ("In progress", "进行中"),
+    "outcome.overdue": ("Overdue", "已逾期"),
+    "outcome.blocked": ("Blocked", "受阻"),
+    "outcome.not_started": ("Not started", "未开始"),
+    "outcome.done": ("Done", "已完成"),
     # how it is computed
     "explain.title": ("How this is computed", "计算方法"),
     "explain.kind": ("Kind", "类型"),
@@ -120,14 +158,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.formula": ("Formula", "公式"),
     "explain.row_filter": ("Row filter", "行筛选"),
     "explain.filters": ("Filters applied", "已应用的筛选"),
-    "explain.period": ("Period", "期间"),
     "explain.baseline_period": ("Baseline period", "基线期"),
+    "baseline.restated": ("Baseline restated: was {was}, the data now gives {now}", "基线已重述：原为 {was}，现数据为 {now}"),
+    "baseline.kept": ("recorded {date} and still used", "记录于 {date}，仍沿用记录值"),
     "explain.rows": ("Rows counted", "计入行数"),
     "explain.as_of": ("Data as of", "数据截至"),
     "explain.computed_at": ("Computed at", "计算时间"),
     "explain.definition": ("Definition", "定义版本"),
     "explain.none": ("none", "无"),
     "explain.cli": ("The same number on the command line", "命令行中的同一数字"),
+    # words several pages share (the maturity page's title is a link on the improvement page too)
+    "word.kpi": ("KPI", "指标"),
+    "word.change": ("Change", "变化"),
+    "assessment.title": ("Programme maturity", "项目成熟度"),
     # errors
     "error.title": ("Vantage cannot show this", "Vantage 无法显示此内容"),
     "error.internal": ("An internal error occurred while showing this view; the details are in the server log.",
@@ -136,22 +179,32 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 
 def register(strings: dict[str, tuple[str, str]]) -> None:
-    """Add a page's own (en, zh) strings; a key may be declared once only, so pages cannot clash."""
+    """Add a page's or the email's own (en, zh) words; a key may be declared once only, so they cannot clash."""
     clash = set(strings) & set(STRINGS)
     if clash and any(STRINGS[k] != strings[k] for k in clash):
-        raise ValueError(f"i18n keys declared twice: {', '.join(sorted(clash))}")
+        raise ValueError(f"i18n keys declared twice with different words: {', '.join(sorted(clash))}. To fix this, "
+                         "declare each key once; a word several pages or the email show belongs in core/i18n.py")
+    wrong = sorted(k for k, texts in strings.items() if len(texts) != len(LANGUAGES))
+    if wrong:
+        raise ValueError(f"i18n keys without one text per language: {', '.join(wrong)}. To fix this, give each "
+                         f"key its texts in the order of core.i18n.LANGUAGES {LANGUAGES}")
     STRINGS.update(strings)
 
 
-def language(value: str | None, default: str = "en") -> str:
-    """A supported language code: the value when it is one, else the default."""
-    return value if value in LANGUAGES else (default if default in LANGUAGES else "en")
+def language(value: str | None, default: str = LANGUAGES[0]) -> str:
+    """A supported language code: the value when it is one, else the default (English when that is none either)."""
+    return value if value in LANGUAGES else (default if default in LANGUAGES else LANGUAGES[0])
+
+
+def pick(texts: tuple[str, ...], lang: str) -> str:
+    """The text for `lang` from texts given in the order of LANGUAGES; English for a language Vantage does not speak."""
+    return texts[LANGUAGES.index(language(lang))]
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The string for a key in a language, with its placeholders filled; the key itself when unknown."""
-    pair = STRINGS.get(key)
-    if pair is None:
+    """The words for a key in a language, with their placeholders filled; the key itself when unknown."""
+    texts = STRINGS.get(key)
+    if texts is None:
         return key
-    text = pair[1] if lang == "zh" else pair[0]
+    text = pick(texts, lang)
     return text.format(**values) if values else text

@@ -1,7 +1,13 @@
-"""Human names for the ids in the data (departments, systems, dimensions, columns) and dates, in both languages."""
+"""Human names for the ids in the data (departments, systems, dimensions, columns) and dates, in both languages.
+
+These name data values, not the interface: the interface's words are core.i18n's, and both pick a language the
+same way (`core.i18n.pick`).
+"""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+
+from core.i18n import pick
 
 # Names as the programme's reference tables give them (departments, systems, process_types, phases, workstreams).
 VALUES: dict[str, dict[str, tuple[str, str]]] = {
@@ -89,17 +95,13 @@ def value_label(dimension: str, value: object, lang: str) -> str:
         return "—"
     names = VALUES.get(SAME_AS.get(dimension, dimension), {})
     pair = names.get(str(value))
-    if pair is None:
-        return str(value)
-    return pair[1] if lang == "zh" else pair[0]
+    return str(value) if pair is None else pick(pair, lang)
 
 
 def column_label(column: str, lang: str) -> str:
     """The heading of a column or the name of a dimension."""
     pair = COLUMNS.get(column)
-    if pair is None:
-        return column.replace("_", " ").capitalize()
-    return pair[1] if lang == "zh" else pair[0]
+    return column.replace("_", " ").capitalize() if pair is None else pick(pair, lang)
 
 
 def problem_label(problem: str, lang: str) -> str:
@@ -110,10 +112,12 @@ def problem_label(problem: str, lang: str) -> str:
 
 
 def month_label(day: date, lang: str) -> str:
+    """A month as people say it: 'Oct 2026', '2026年10月'."""
     return f"{day.year}年{day.month}月" if lang == "zh" else f"{MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def date_label(day: date | None, lang: str, with_year: bool = True) -> str:
+    """A day: '30 Nov 2026', '2026年11月30日' (without the year when asked); '—' for none."""
     if day is None:
         return "—"
     if isinstance(day, datetime):
@@ -124,6 +128,7 @@ def date_label(day: date | None, lang: str, with_year: bool = True) -> str:
 
 
 def time_label(moment: datetime | None, lang: str, with_year: bool = True) -> str:
+    """A day and a time of day: '26 Nov 2026 22:51'; '—' for none."""
     if moment is None:
         return "—"
     return f"{date_label(moment.date(), lang, with_year)} {moment:%H:%M}"

@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import dash
 
-from dashboard import context, guard, login, shell
+from dashboard import context, dispatch, guard, login, shell
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+    from config.settings import Config
+    from metrics.engine.questions import Engine
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -64,7 +72,7 @@ def index_string(language: str) -> str:
     return INDEX.replace("__EARLY__", script)
 
 
-def create_app(engine: Any, config: Any) -> dash.Dash:
+def create_app(engine: Engine, config: Config) -> dash.Dash:
     """A Dash app over this engine: multi-page, no CDN, the engine on the Flask server (no module global)."""
     app = dash.Dash(
         "dashboard", use_pages=True, pages_folder="pages", assets_folder=str(ASSETS), title="Vantage",
@@ -83,4 +91,33 @@ def create_app(engine: Any, config: Any) -> dash.Dash:
         register = getattr(sys.modules.get(page["module"]), "register_callbacks", None)
         if register is not None:
             register(app)
+    dispatch.install(app)  # every callback request is checked before Dash dispatches it
+    answer_404_for_unknown_paths(app)
     return app
+
+
+def answer_404_for_unknown_paths(app: dash.Dash) -> None:
+    """Dash serves its page at any address, and the browser then shows the not-found page; an address that no
+    registered page answers also gets HTTP status 404, for monitors, crawlers and scripts."""
+    endpoint = app.config.routes_pathname_prefix + "<path:path>"  # Dash's catch-all route
+    serve = app.server.view_functions[endpoint]
+
+    def catchall(path: str) -> ResponseReturnValue:
+        page = serve(path=path)
+        return page if is_page_address(path) else (page, 404)
+
+    app.server.view_functions[endpoint] = catchall
+
+
+def is_page_address(path: str) -> bool:
+    """Whether a page other than the not-found page answers `path`, matched as Dash's router matches it."""
+    wanted = path.strip("/")
+    for page in dash.page_registry.values():
+        if page["module"].rsplit(".", 1)[-1] == "not_found_404":
+            continue
+        template = page.get("path_template")
+        if template and fnmatch(wanted, re.sub("<.*?>", "*", template.strip("/"))):
+            return True
+        if wanted == page["path"].strip("/"):
+            return True
+    return False

@@ -9,8 +9,9 @@ from dash import dcc, html
 from core import labels
 from core.i18n import t
 from dashboard.figures import good_direction, sparkline_svg
+from dashboard.safe import source_reason
 from dashboard.theme import STATUS_SYMBOL
-from metrics.engine.status import Status
+from metrics.engine.decision import Decision
 from metrics.semantics.format import format_delta, format_value
 from metrics.semantics.model import Metric
 
@@ -19,10 +20,11 @@ from metrics.semantics.model import Metric
 # icons ride in text and CSS rather than in components of their own.
 
 
-def status_badge(status: Status | str, lang: str) -> html.Span:
-    """The status as words and a symbol on its colour, so it reads without colour too."""
-    name = status.value if isinstance(status, Status) else str(status)
-    return html.Span(f"{STATUS_SYMBOL.get(name, '?')}\u2009{t(f'status.{name}', lang)}",
+def status_badge(decision: Decision, lang: str) -> html.Span:
+    """The decision's status as words and a symbol on its colour, so it reads without colour too; its sentence (why)
+    on hover."""
+    name = decision.status.value
+    return html.Span(f"{STATUS_SYMBOL.get(name, '?')}\u2009{decision.label(lang)}", title=decision.sentence(lang),
                      className=f"status-badge status-{name}", **{"data-status": name})
 
 
@@ -112,19 +114,22 @@ def kpi_tile(metric: Metric, lang: str, theme: str, href: str | None, *, answer:
         status = h.status.value
         # Grid tiles are narrow: the badge goes to the footer so the title keeps the width; the status colour
         # still edges the tile for a glance from across the room.
-        (head if hero else fresh_end).append(status_badge(h.status, lang))
-        picture = sparkline_svg(sparkline, theme, metric.target, *((280, 64) if hero else (150, 44)))
+        (head if hero else fresh_end).append(status_badge(h.decision, lang))
+        picture = sparkline_svg(sparkline, theme, h.target, *((280, 64) if hero else (150, 44)))
         value_row = [html.Div(value_text(format_value(h.value, metric.unit, lang)), className="kpi-value")]
         if picture:
             value_row.append(html.Img(src=picture, className="kpi-sparkline", alt=t("tile.trend", lang)))
-        facts = [delta_line(metric, h.delta, lang), _baseline_fact(metric, h, lang), _target_fact(metric, h, lang)]
+        facts = [html.Div(h.decision.period(lang), className="kpi-period"), delta_line(metric, h.delta, lang),
+                 _baseline_fact(metric, h, lang), html.Div(h.decision.target_text(lang), className="kpi-target")]
         fresh: Any = _as_of(answer.data_as_of, lang, short=size == "tile")
         if answer.stale:
-            fresh = html.Div([fresh, stale_marker(answer.stale_reason, lang)], className="kpi-asof-group")
+            reason = source_reason(answer.stale_reason, lang)  # a source's failure: in full for admins only
+            fresh = html.Div([fresh, stale_marker(reason, lang)], className="kpi-asof-group")
         body = [html.Div(value_row, className="kpi-value-row"), html.Div(facts, className="kpi-facts"),
                 html.Div([fresh, *fresh_end], className="kpi-freshness")]
         if answer.stale_reason:
-            body.append(html.Div(t("tile.last_good", lang, reason=answer.stale_reason), className="kpi-last-good"))
+            body.append(html.Div(t("tile.last_good", lang, reason=source_reason(answer.stale_reason, lang)),
+                                 className="kpi-last-good"))
         state = "stale" if answer.stale else "ok"
     # A grid tile's head is its title alone; a link is the tile's body itself.
     parts = [head[0] if len(head) == 1 and not hero else html.Div(head, className="kpi-head"), *body]
@@ -162,11 +167,3 @@ def _baseline_fact(metric: Metric, h: Any, lang: str) -> html.Div:
                      f" {format_value(h.baseline, metric.unit, lang)} → {format_value(h.value, metric.unit, lang)}"],
                     className="kpi-baseline")
 
-
-def _target_fact(metric: Metric, h: Any, lang: str) -> html.Div:
-    if h.target is None:
-        return html.Div(t("tile.no_target", lang), className="kpi-target")
-    target = format_value(h.target, metric.unit, lang)
-    text = (t("tile.target_by", lang, target=target, date=labels.date_label(h.target_date, lang)) if h.target_date
-            else t("tile.target_only", lang, target=target))
-    return html.Div(text, className="kpi-target")

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flask
+
+if TYPE_CHECKING:  # types only: at run time this module imports what it uses inside the functions that use it
+    from access.roles import Viewer
+    from config.settings import Config
+    from metrics.engine.protocol import Questions
+    from metrics.engine.questions import Engine
 
 ENGINE_KEY = "VANTAGE_ENGINE"
 CONFIG_KEY = "VANTAGE_CONFIG"
@@ -12,13 +18,13 @@ CONFIG_KEY = "VANTAGE_CONFIG"
 LOCATION = "_pages_location"
 
 
-def install(server: flask.Flask, engine: Any, config: Any) -> None:
+def install(server: flask.Flask, engine: Engine, config: Config) -> None:
     """Attach the engine and config to the server of one app."""
     server.config[ENGINE_KEY] = engine
     server.config[CONFIG_KEY] = config
 
 
-def engine() -> Any:
+def engine() -> Questions:
     """The metrics engine of the app handling the current request, narrowed to the viewer's scope.
 
     Every callback asks for numbers through this, so department scoping is enforced on the server for any
@@ -27,11 +33,11 @@ def engine() -> Any:
     from metrics.engine.scope import ScopedEngine
 
     found = viewer()
-    base = flask.current_app.config[ENGINE_KEY]
+    base: Engine = flask.current_app.config[ENGINE_KEY]
     return ScopedEngine(base, found.scope) if found is not None else base
 
 
-def viewer() -> Any:
+def viewer() -> Viewer | None:
     """The person or device behind this request (None when access control is not installed, as in unit tests)."""
     from dashboard.guard import current_viewer
 
@@ -56,7 +62,7 @@ def audit(action: str, what: str = "", filters: Any = None) -> None:
         record(action, what, filters)
 
 
-def config() -> Any:
+def config() -> Config:
     return flask.current_app.config[CONFIG_KEY]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import EllipsisType
 from typing import Any, Sequence
 
 import plotly.graph_objects as go
@@ -14,7 +15,7 @@ from dashboard.theme import base_layout, palette
 from metrics.engine.periods import add_months
 from metrics.engine.status import meets
 from metrics.semantics.format import format_value
-from metrics.semantics.model import Direction, Metric, Unit
+from metrics.semantics.model import Direction, Metric, TargetScope, Unit
 from programme.milestones import Milestone
 
 TICKS = {Unit.PERCENT: ".0%", Unit.HOURS: ",.0f", Unit.DAYS: ".1f", Unit.CNY: "~s", Unit.COUNT: ",.0f",
@@ -73,7 +74,8 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
                  selected: tuple[date, date] | None = None, baseline: float | None = None,
                  target_date: date | None = None, months_to_target: float | None = None,
                  milestones: Sequence[Milestone] = (),
-                 definition_changes: Sequence[DefinitionChange] = ()) -> dict[str, Any]:
+                 definition_changes: Sequence[DefinitionChange] = (),
+                 target: float | None | EllipsisType = ...) -> dict[str, Any]:
     """The monthly trend with target, baseline, the selected period, milestones, the projection to target and
     where the metric's definition changed.
 
@@ -81,6 +83,7 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
     tens of milliseconds per chart on each drill step; `go.Figure(fig)` checks one in the tests.
     """
     p = palette(theme)
+    goal = metric.target if target is ... else target  # the target of what is shown: a slice's own, or none
     # The top margin holds plotly's toolbar, clear of the milestone lane.
     layout = base_layout(theme, height=420, hovermode="closest", showlegend=False, margin=dict(l=8, r=8, t=34, b=8))
     fig: dict[str, Any] = {"data": [], "layout": layout}
@@ -93,7 +96,7 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
         xperiod="M1", xperiodalignment="middle", hovertemplate="%{x|%Y-%m}: <b>%{customdata}</b><extra></extra>"))
     first, last = periods[0], periods[-1]
     ends = [d for d in (target_date, selected[1] if selected else None, last) if d is not None]
-    reach = _projection(fig, metric, last, values, selected, months_to_target, lang, p)
+    reach = _projection(fig, goal, last, values, selected, months_to_target, lang, p)
     if reach is not None:
         ends.append(reach)
     changes = [c for c in definition_changes if c.on >= first]
@@ -105,13 +108,13 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
     if selected:
         shapes.append(dict(type="rect", x0=selected[0], x1=selected[1], y0=0, y1=top, xref="x", yref="paper",
                            fillcolor=p.band, line=dict(width=0), layer="below"))
-    if metric.target is not None:
-        label = f"{t('chart.target', lang)} {format_value(metric.target, metric.unit, lang)}"
-        _hline(layout, metric.target, dict(color=p.target, width=2, dash="dash"),
+    if goal is not None:
+        label = f"{t('chart.target', lang)} {format_value(goal, metric.unit, lang)}"
+        _hline(layout, goal, dict(color=p.target, width=2, dash="dash"),
                dict(text=label, font=dict(color=p.target), yanchor="bottom"))
     if baseline is not None:
         _hline(layout, baseline, dict(color=p.baseline, width=1.5, dash="dot"),
-               dict(text=f"{t('chart.baseline', lang)} {format_value(baseline, metric.unit, lang)}",
+               dict(text=f"{t('tile.baseline', lang)} {format_value(baseline, metric.unit, lang)}",
                     font=dict(color=p.muted), yanchor="top"))
     if target_date is not None:
         shapes.append(dict(type="line", x0=target_date, x1=target_date, y0=0, y1=top, xref="x", yref="paper",
@@ -121,11 +124,11 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
     if lane:
         _milestone_lane(fig, lane, top, lang, p)
     if changes:
-        _definition_changes(fig, changes, top, [v for v in (*values, metric.target, baseline) if v is not None],
+        _definition_changes(fig, changes, top, [v for v in (*values, goal, baseline) if v is not None],
                             lang, p)
     layout["xaxis"].update(range=[first - timedelta(days=10), max(ends) + timedelta(days=20)],
                            tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
-    shown = [v for v in (*values, metric.target, baseline) if v is not None]
+    shown = [v for v in (*values, goal, baseline) if v is not None]
     span = (max(shown) - min(shown)) if shown else 1.0
     layout["yaxis"].update(domain=[0, top], tickformat=_tick_format(metric.unit, span),
                            rangemode="tozero" if metric.unit is Unit.COUNT else "normal")
@@ -138,15 +141,15 @@ def _hline(layout: dict[str, Any], y: float, line: dict[str, Any], note: dict[st
     layout["annotations"].append(dict(xref="x domain", x=0, xanchor="left", yref="y", y=y, showarrow=False, **note))
 
 
-def _projection(fig: dict[str, Any], metric: Metric, last: date, values: Sequence[float | None],
+def _projection(fig: dict[str, Any], target: float | None, last: date, values: Sequence[float | None],
                 selected: tuple[date, date] | None, months: float | None, lang: str, p: Any) -> date | None:
     """A dashed line from the latest value to where the trend meets the target; the day it does, if within 3 years."""
     latest = next((v for v in reversed(values) if v is not None), None)
-    if metric.target is None or not months or not 0 < months <= 36 or selected is None or latest is None:
+    if target is None or not months or not 0 < months <= 36 or selected is None or latest is None:
         return None
     reach = selected[1] + timedelta(days=round(months * DAYS_PER_MONTH))
     fig["data"].append(dict(
-        type="scatter", x=[last + timedelta(days=15), reach], y=[latest, metric.target], mode="lines",
+        type="scatter", x=[last + timedelta(days=15), reach], y=[latest, target], mode="lines",
         name=t("chart.projection", lang), line=dict(color=p.projection, width=2, dash="dash"),
         hovertemplate=f"{t('chart.projection', lang)}: %{{x|%Y-%m-%d}}<extra></extra>"))
     return reach
@@ -197,12 +200,12 @@ def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values:
                      leads_to: Sequence[Any] = ()) -> dict[str, Any]:
     """Horizontal bars, worst first at the top; ids (and, for a drill, where each bar leads) ride in customdata.
 
-    When the target applies to each slice, bars grow from the target line, so the gap to it is what you see.
+    When the same target applies to each slice, bars grow from the target line, so the gap to it is what you see.
     """
     p = palette(theme)
     names = [labels.value_label(dimension, i, lang) for i in ids]
     fmt = [format_value(v, metric.unit, lang) for v in values]
-    against = metric.target if metric.target_per_slice else None
+    against = metric.target if metric.target_scope is TargetScope.SAME else None
     if against is None:
         colours, base, x = [p.series] * len(values), None, [v or 0 for v in values]
     else:

@@ -1,7 +1,7 @@
 """The filter bar both pages share (period, custom range, department) and the callback that puts it in the URL."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import dash_bootstrap_components as dbc
@@ -13,6 +13,7 @@ from core.i18n import t
 from dashboard import context
 from dashboard.safe import guarded
 from dashboard.state import ViewState
+from metrics.engine.decision import period_name
 from metrics.engine.periods import PRESETS
 
 ALL_DEPARTMENTS = "all"  # a select shows an empty value as blank, so "all departments" needs a value of its own
@@ -41,17 +42,35 @@ class FilterIds:
         return f"{self.prefix}-department"
 
 
-def filter_bar(fid: FilterIds, view: ViewState, lang: str, today: date, note: str = "") -> html.Div:
+def scope_department() -> str:
+    """The department the viewer's scope narrows every number to on the server ('' when they see them all)."""
+    found = context.viewer()
+    return (found.scope.department or "") if found is not None else ""
+
+
+def in_scope(view: ViewState) -> ViewState:
+    """The view with the viewer's own department filled in when the address names none, so the page says (and
+    asks for) the scope the server applies anyway: a department lead's page never reads "All departments"."""
+    own = scope_department()
+    return replace(view, department=own) if own and not view.department else view
+
+
+def filter_bar(fid: FilterIds, view: ViewState, lang: str, today: date, note: str = "",
+               locked: str | None = None) -> html.Div:
     """Period, dates and department as the URL says; the dates show the preset's range, and editing them
-    makes the period custom."""
+    makes the period custom. `locked`: the department the viewer's scope is narrowed to (None: the request's
+    viewer's), shown as the only choice."""
     try:
         start, end = view.period_bounds(today)
-        shown = labels.period_label(start, end, lang)
+        shown = period_name(start, end, lang, to_date=end == today)
         first, last = start.isoformat(), (end - timedelta(days=1)).isoformat()
     except VantageError as exc:
         shown, first, last = exc.message, view.start, view.end
+    own = scope_department() if locked is None else locked
     departments = [{"label": t("filter.all_departments", lang), "value": ALL_DEPARTMENTS}] + [
         {"label": labels.value_label("department", d, lang), "value": d} for d in labels.VALUES["department"]]
+    if own:
+        departments = [{"label": labels.value_label("department", own, lang), "value": own}]
     field = "filter-field"
     return html.Div([
         html.Div([dbc.Label(t("filter.period", lang), html_for=fid.period),
@@ -65,8 +84,8 @@ def filter_bar(fid: FilterIds, view: ViewState, lang: str, today: date, note: st
                   dbc.Input(id=fid.end, type="date", value=last, max=today.isoformat(), debounce=600)],
                  className=field),
         html.Div([dbc.Label(t("filter.department", lang), html_for=fid.department),
-                  dbc.Select(id=fid.department, value=view.department or ALL_DEPARTMENTS,
-                             options=departments)], className=field),
+                  dbc.Select(id=fid.department, value=own or view.department or ALL_DEPARTMENTS,
+                             options=departments, disabled=bool(own))], className=field),
         html.Div([html.Div(shown, className="filter-period-label"),
                   html.Div(note, className="filter-note") if note else None], className="filter-summary"),
     ], className="filter-bar", role="search")

@@ -1,23 +1,41 @@
-"""The server-side gate: every request needs a session (or a device token), and gets security headers."""
+"""The server-side gate: every request needs a live session (a person's or a wall screen's), and every answer gets
+the security headers.
+
+The session lives on the server (access/sessions.py); the cookie carries only its id. A person's session is checked
+against the user store on every request: a disabled user, or one whose password changed since the login, loses every
+session at once and for good (enabling the user again revives none).
+"""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
-import sys
+import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
+from access import credentials
 from access.audit import AuditTrail
 from access.roles import Role, Viewer
+from access.sessions import Session, SessionStore
+from access.throttle import LoginLockout
 from access.tokens import TokenStore
 from access.users import UserStore
+from dashboard import devices, serving, session
+from dashboard.dispatch import CALLBACK_PATH, BadCall, refuse_bad_calls
 
 SECRET_ENV = "VANTAGE_SECRET_KEY"
-# What a browser may fetch before logging in: the login page itself and static files (no numbers in them).
-PUBLIC_PATHS = ("/login", "/_favicon.ico", "/favicon.ico")
+SECRET_FILE = "secret.key"
+# What a browser may fetch before logging in: the login and logout pages and static files (no numbers in them).
+PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico", "/favicon.ico")
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+# Answers that carry numbers or a form's token: never kept by the browser or a proxy (downloads are callbacks too).
+NO_STORE_PATHS = (CALLBACK_PATH, "/login", "/logout")
 # Dash's renderer needs its own inline bootstrap script and style attributes; plotly draws with inline styles.
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
@@ -29,31 +47,30 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = "max-age=31536000"
 ANONYMOUS = Viewer("anonymous", Role.ADMIN)  # when login is switched off (the demo), everyone sees everything
-# What a wall screen's device session may reach besides its own /wall/<playlist> page: the app shell and the
-# callbacks whose outputs are all wall components (ids starting "wall") or Dash's page router.
-DEVICE_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
-DEVICE_OUTPUT_PREFIXES = ("wall", "shell-", "_pages_content", "_pages_store", "_pages_dummy")
+log = logging.getLogger("vantage.dashboard")
 
 
 def install(server: flask.Flask, config: Any) -> None:
-    """Put the user store, audit trail and the gate on the Flask server."""
-    users, audit = UserStore.in_folder(config.data_path), AuditTrail.in_folder(config.data_path)
-    tokens = TokenStore.in_folder(config.data_path)
-    server.config.update(VANTAGE_USERS=users, VANTAGE_AUDIT=audit, VANTAGE_TOKENS=tokens, VANTAGE_LOGIN=bool(config.login_required),
-                         VANTAGE_PROXY_HEADER=config.trusted_user_header,
-                         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                         SESSION_COOKIE_SECURE=str(config.public_url).startswith("https://"),
-                         SESSION_COOKIE_NAME="vantage_session")
-    secret = os.environ.get(SECRET_ENV)
-    if not secret:
-        if config.login_required:
-            print(f"warning: {SECRET_ENV} is not set; sessions will not survive a restart or span workers",
-                  file=sys.stderr)
-        secret = secrets.token_hex(32)
-    server.secret_key = secret
+    """Put the stores (users, tokens, audit, sessions, lockout) and the gate on the Flask server."""
+    folder = config.data_path
+    https = str(config.public_url).startswith("https://")
+    server.config.update(
+        VANTAGE_USERS=UserStore.in_folder(folder), VANTAGE_AUDIT=AuditTrail.in_folder(folder),
+        VANTAGE_TOKENS=TokenStore.in_folder(folder), VANTAGE_LOCKOUT=LoginLockout(folder / LoginLockout.FILE),
+        VANTAGE_LOGIN=bool(config.login_required), VANTAGE_PROXY_HEADER=config.trusted_user_header,
+        VANTAGE_HSTS=https, MAX_CONTENT_LENGTH=int(config.max_request_bytes),
+        **{session.SESSIONS_KEY: SessionStore.for_config(config), session.SECURE_KEY: https})
+    server.secret_key = _secret(folder)
+    hops = int(config.forwarded_hops)
+    if hops:  # the client's address (rate limits, lockouts, the audit) from the proxies' X-Forwarded-For
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    credentials.warm()
+    serving.redact_access_logs()
     server.before_request(_gate)
     server.after_request(_headers)
+    server.register_error_handler(500, _internal_error)
 
 
 def current_viewer() -> Viewer | None:
@@ -77,92 +94,117 @@ def current_playlist() -> str | None:
     return flask.g.get("vantage_playlist") if flask.has_request_context() else None
 
 
-def _gate() -> flask.Response | None:
-    cfg = flask.current_app.config
-    path = flask.request.path
-    device = _device_session(cfg["VANTAGE_TOKENS"], cfg["VANTAGE_AUDIT"])
-    if device is not None:
-        return _device_gate(device, path)
-    if not cfg["VANTAGE_LOGIN"]:
-        flask.g.vantage_viewer = ANONYMOUS
-        return None
-    viewer = _session_viewer(cfg["VANTAGE_USERS"], cfg["VANTAGE_PROXY_HEADER"])
-    flask.g.vantage_viewer = viewer
-    if _public(path):
-        return None
-    if viewer is None:
-        return _refuse(path, "login required")
-    if viewer.role is Role.DEVICE:
-        return _refuse(path, "not a person's session")
-    return None
-
-
-def _public(path: str) -> bool:
+def public(path: str) -> bool:
     """The login page and static files: exact paths, or under the static folders (never /login/anything)."""
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
-def _flat(outputs: Any) -> list:
-    """A callback's outputs as one flat list (pattern-matching outputs arrive as nested lists)."""
-    if isinstance(outputs, list):
-        return [o for item in outputs for o in _flat(item)]
-    return [outputs]
+def _secret(folder: Path) -> str:
+    """$VANTAGE_SECRET_KEY, else a random key kept in the data folder (0600), so forms signed by one worker are
+    accepted by the others and after a restart."""
+    if os.environ.get(SECRET_ENV):
+        return os.environ[SECRET_ENV]
+    path = Path(folder) / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # exclusive create: of workers starting together, exactly one writes the key and the others read it
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        for _ in range(100):
+            if key := path.read_text().strip():
+                return key
+            time.sleep(0.02)  # another worker is writing it this moment
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)  # left empty by a crash: write one now
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
-def _refuse(path: str, reason: str, status: int = 401) -> flask.Response:
+def _gate() -> Response | None:
+    cfg = flask.current_app.config
+    path = flask.request.path
+    flask.g.vantage_viewer = None
+    sessions: SessionStore = cfg[session.SESSIONS_KEY]
+    exchanged = devices.exchange(cfg["VANTAGE_TOKENS"], sessions, cfg["VANTAGE_AUDIT"])
+    if exchanged is not None:
+        return exchanged
+    session_id = session.cookie_id()
+    found = sessions.get(session_id) if session_id else None
+    if found is not None and found.device:
+        return _screen(cfg, sessions, session_id, found, path)
+    if not cfg["VANTAGE_LOGIN"]:
+        flask.g.vantage_viewer = ANONYMOUS
+        return None
+    viewer = _person(cfg, sessions, session_id, found)
+    flask.g.vantage_viewer = viewer
+    if public(path) or viewer is not None:
+        return None
+    return _refuse(path, "login required")
+
+
+def _screen(cfg: Any, sessions: SessionStore, session_id: str, found: Session, path: str) -> Response | None:
+    """A wall screen's request: its token must still be active, and the request one its playlist needs."""
+    viewer = devices.device_viewer(cfg["VANTAGE_TOKENS"], found)
+    if viewer is None:
+        sessions.end(session_id)
+        cfg["VANTAGE_AUDIT"].record(found.user, "denied", "wall token revoked", address=flask.request.remote_addr or "")
+        return _refuse(path, "login required")
+    flask.g.vantage_viewer, flask.g.vantage_playlist = viewer, found.playlist
+    flask.g.vantage_session = (session_id, found)
+    try:
+        if public(path) or devices.may_reach(str(found.playlist), path):
+            return None
+    except BadCall as bad:
+        return refuse_bad_calls(bad)
+    return _refuse(path, "a wall screen's token opens its playlist and nothing else", 403)
+
+
+def _person(cfg: Any, sessions: SessionStore, session_id: str, found: Session | None) -> Viewer | None:
+    """A person's viewer, re-read on every request: a disabled user or a changed password ends their sessions."""
+    header = cfg["VANTAGE_PROXY_HEADER"]
+    users: UserStore = cfg["VANTAGE_USERS"]
+    if header and flask.request.headers.get(header):
+        return users.viewer(flask.request.headers[header])
+    if found is None:
+        return None
+    account = credentials.account(users, found.user)
+    if account is None or account.disabled:
+        sessions.end_user(found.user)  # for good: enabling the user again revives none of these
+        return None
+    if account.stamp != found.stamp:  # the password changed since this login
+        sessions.end_user(found.user, keep_stamp=account.stamp)
+        return None
+    flask.g.vantage_session = (session_id, found)
+    return account.viewer
+
+
+def _refuse(path: str, reason: str, status: int = 401) -> Response:
     if path.startswith("/_") or flask.request.method != "GET":
         return flask.Response(f'{{"error": "{reason}"}}', status=status, mimetype="application/json")
     if status == 403:
         return flask.Response(reason, status=403, mimetype="text/plain")
-    return flask.redirect("/login?next=" + quote(flask.request.full_path.rstrip("?"), safe=""))
-
-
-def _device_session(tokens: TokenStore, audit: AuditTrail) -> tuple[Viewer, str] | None:
-    """A wall screen: its token arrives once in the URL, then lives in the session; checked on every request,
-    so a revoked token stops working at the screen's next refresh."""
-    offered = flask.request.args.get("token") if flask.request.path.startswith("/wall/") else None
-    token = offered or flask.session.get("device_token")
-    if not token:
-        return None
-    found = tokens.device(token)
-    if found is None:
-        flask.session.clear()
-        if offered:
-            audit.record("unknown device", "denied", "invalid or revoked wall token",
-                         address=flask.request.remote_addr or "")
-        return None
-    if offered:
-        flask.session.clear()
-        flask.session["device_token"] = token
-        flask.session.permanent = True
-        audit.record(found[0].name, "token_use", found[1], address=flask.request.remote_addr or "")
-    flask.g.vantage_viewer, flask.g.vantage_playlist = found
-    return found
-
-
-def _device_gate(device: tuple[Viewer, str], path: str) -> flask.Response | None:
-    _, playlist = device
-    if _public(path) or path in DEVICE_PATHS or path == f"/wall/{playlist}":
-        return None
-    if path == "/_dash-update-component" and flask.request.method == "POST":
-        body = flask.request.get_json(silent=True) or {}
-        outputs = _flat(body.get("outputs"))
-        ids = [o.get("id") if isinstance(o, dict) else None for o in outputs]
-        names = [i.get("type", "") if isinstance(i, dict) else str(i or "") for i in ids]
-        if names and all(n.startswith(DEVICE_OUTPUT_PREFIXES) for n in names):
-            return None
-    return _refuse(path, "a wall screen's token opens its playlist and nothing else", 403)
-
-
-def _session_viewer(users: UserStore, proxy_header: str) -> Viewer | None:
-    """A person's viewer, re-read on every request so a disabled user loses access at once."""
-    if proxy_header and flask.request.headers.get(proxy_header):
-        return users.viewer(flask.request.headers[proxy_header])
-    name = flask.session.get("user")
-    return users.viewer(name) if name else None
+    target = devices.address_without_token()
+    response = flask.redirect("/login?next=" + quote(target, safe=""))
+    if session.cookie_id():
+        session.clear_cookie(response)  # an ended session's cookie is of no use any more
+    return response
 
 
 def _headers(response: flask.Response) -> flask.Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if flask.request.path in NO_STORE_PATHS or response.headers.get("Content-Disposition", "").startswith("attach"):
+        response.headers["Cache-Control"] = "no-store"
+    if flask.current_app.config.get("VANTAGE_HSTS"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def _internal_error(error: Exception) -> flask.Response:
+    """An unexpected failure: a reference to quote, and the details in the server log only."""
+    reference = secrets.token_hex(4)
+    original = getattr(error, "original_exception", None) or error
+    log.error("internal error %s on %s %s", reference, flask.request.method, flask.request.path, exc_info=original)
+    text = f"internal error (reference {reference}); the details are in the server log"
+    if flask.request.path.startswith("/_"):
+        return flask.Response(f'{{"error": "{text}"}}', status=500, mimetype="application/json")
+    return flask.Response(text, status=500, mimetype="text/plain")

@@ -1,43 +1,47 @@
-"""The login and logout pages (plain Flask routes: they must work before any Dash page may load)."""
+"""The login and logout pages (plain Flask routes: they must work before any Dash page may load).
+
+Login abuse is answered three ways: every failed login looks and takes the same whether or not the user exists
+(access/credentials.py); failures lock a (user, address) pair, not the user, so a stranger cannot lock anyone out
+(access/throttle.py); and each address may post the form only so often (Flask-Limiter, counters shared by every
+worker in DATA_DIR/sessions.sqlite). Logout is a small form whose POST, carrying the session's own token, ends it.
+"""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
 import secrets
-from urllib.parse import urlparse
+from typing import Any
+from urllib.parse import quote, urlparse
 
 import flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.wrappers import Response
 
-from access.users import LoginRefused
+from access import credentials
+from access.throttle import LOCK_SECONDS
+from dashboard import session
 from dashboard.guard import record
+from dashboard.login_words import LOGOUT_PAGE, PAGE, WORDS
 
-WORDS = {
-    "en": {"title": "Sign in to Vantage", "user": "User name", "password": "Password", "submit": "Sign in",
-           "note": "Programme KPIs are confidential. Every sign-in is recorded.", "other": "中文", "lang": "en",
-           "expired": "The form expired; please sign in again.", "out": "You are signed out."},
-    "zh": {"title": "登录 Vantage", "user": "用户名", "password": "密码", "submit": "登录",
-           "note": "项目KPI属于机密信息，所有登录都会被记录。", "other": "English", "lang": "zh-CN",
-           "expired": "表单已过期，请重新登录。", "out": "您已退出登录。"},
-}
-PAGE = """<!DOCTYPE html>
-<html lang="{lang}" data-bs-theme="light"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
-<link rel="stylesheet" href="/assets/bootstrap.min.css"><link rel="stylesheet" href="/assets/vantage.css"></head>
-<body class="bg-body-tertiary"><main class="container" style="max-width: 26rem; padding-top: 12vh">
-<h1 class="h3 mb-1 fw-bold text-primary">Vantage</h1><h2 class="h5 mb-4">{title}</h2>{message}
-<form method="post" action="/login?lang={code}" class="card card-body shadow-sm">
-<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="next" value="{next}">
-<label class="form-label" for="user">{user}</label>
-<input class="form-control mb-3" id="user" name="user" autocomplete="username" required autofocus>
-<label class="form-label" for="password">{password}</label>
-<input class="form-control mb-3" id="password" name="password" type="password" autocomplete="current-password" required>
-<button class="btn btn-primary w-100" id="sign-in" type="submit">{submit}</button></form>
-<p class="small text-body-secondary mt-3">{note}</p>
-<p class="small"><a href="/login?lang={other_code}&amp;next={next}">{other}</a></p></main></body></html>"""
+# Per client address, on the login form's POST only (a page load is cheap; a password check is not).
+LOGIN_RATE = "20 per minute;200 per hour"
+RATE_KEY = "VANTAGE_LOGIN_RATE"
+NONCE_COOKIE = "vantage_login"  # pairs the login form's token with this browser (no session exists yet)
+NAME_MOST = 200  # longer user names are no user's: refused without a lookup, recorded shortened
 
 
 def register(server: flask.Flask) -> None:
-    server.add_url_rule("/login", "vantage_login", _login, methods=["GET", "POST"])
+    """The /login and /logout routes, and the per-address limit on posting the login form."""
+    server.config.setdefault(RATE_KEY, LOGIN_RATE)
+    store_path = server.config[session.SESSIONS_KEY].path
+    limiter = Limiter(get_remote_address, app=server, storage_uri=f"vantage+sqlite:///{store_path}",
+                      strategy="fixed-window", swallow_errors=True, headers_enabled=False)
+    limited = limiter.limit(lambda: flask.current_app.config[RATE_KEY], methods=["POST"])(_login)
+    server.add_url_rule("/login", "vantage_login", limited, methods=["GET", "POST"])
     server.add_url_rule("/logout", "vantage_logout", _logout, methods=["GET", "POST"])
+    server.register_error_handler(429, _too_many)
 
 
 def _language() -> str:
@@ -48,52 +52,97 @@ def _language() -> str:
     return best or "en"
 
 
-def _safe_next(target: str) -> str:
-    """Only paths on this site: never an open redirect."""
-    parsed = urlparse(target or "/")
-    if parsed.scheme or parsed.netloc or not (parsed.path or "/").startswith("/") or target.startswith("//"):
+def safe_next(target: str) -> str:
+    """Only a path on this site: never an open redirect, a header break (CR/LF) or a scheme-relative //host."""
+    target = target or "/"
+    parsed = urlparse(target)
+    if (len(target) > 2000 or not target.isprintable() or "\\" in target or target.startswith("//")
+            or parsed.scheme or parsed.netloc or not target.startswith("/")):
         return "/"
-    return target or "/"
+    return target
+
+
+def _login_token(nonce: str) -> str:
+    key = str(flask.current_app.secret_key).encode()
+    return hmac.new(key, b"login:" + nonce.encode(), hashlib.sha256).hexdigest()
 
 
 def _render(code: str, message: str = "", status: int = 200) -> flask.Response:
     words = WORDS[code]
-    csrf = secrets.token_urlsafe(16)
-    flask.session["csrf"] = csrf
-    nxt = _safe_next(flask.request.values.get("next", "/"))
+    nonce = flask.request.cookies.get(NONCE_COOKIE) or secrets.token_urlsafe(16)
+    nxt = safe_next(flask.request.values.get("next", "/"))
     alert = f'<div class="alert alert-warning" role="alert">{html.escape(message)}</div>' if message else ""
-    body = PAGE.format(lang=words["lang"], title=words["title"], message=alert, code=code, csrf=csrf,
-                       next=html.escape(nxt, quote=True), user=words["user"], password=words["password"],
+    body = PAGE.format(lang=words["lang"], title=words["title"], message=alert, code=code, csrf=_login_token(nonce),
+                       next=html.escape(nxt, quote=True), next_url=html.escape(quote(nxt, safe="/")),
+                       user=words["user"], password=words["password"],
                        submit=words["submit"], note=words["note"], other=words["other"],
                        other_code="en" if code == "zh" else "zh")
-    return flask.Response(body, status=status, mimetype="text/html")
+    response = flask.Response(body, status=status, mimetype="text/html")
+    response.set_cookie(NONCE_COOKIE, nonce, max_age=12 * 3600, httponly=True, samesite="Lax", path="/login",
+                        secure=bool(flask.current_app.config.get(session.SECURE_KEY)))
+    return response
 
 
-def _login() -> flask.Response:
+def _login() -> Response:
     code = _language()
     if flask.request.method == "GET":
         return _render(code, WORDS[code]["out"] if flask.request.args.get("out") else "")
     form = flask.request.form
-    if not form.get("csrf") or form.get("csrf") != flask.session.get("csrf"):
+    nonce = flask.request.cookies.get(NONCE_COOKIE, "")
+    if not nonce or not hmac.compare_digest(form.get("csrf", ""), _login_token(nonce)):
         return _render(code, WORDS[code]["expired"], 400)
-    users = flask.current_app.config["VANTAGE_USERS"]
-    audit = flask.current_app.config["VANTAGE_AUDIT"]
+    cfg = flask.current_app.config
+    audit, lockout, address = cfg["VANTAGE_AUDIT"], cfg["VANTAGE_LOCKOUT"], flask.request.remote_addr or ""
     name = form.get("user", "").strip()
-    try:
-        viewer = users.authenticate(name, form.get("password", ""))
-    except LoginRefused as refused:
-        audit.record(name or "?", "login_failed", str(refused), address=flask.request.remote_addr or "")
-        return _render(code, str(refused) if code == "en" else "用户名或密码错误，或账户已被暂时锁定。", 401)
-    flask.session.clear()
-    flask.session["user"] = viewer.name
-    flask.session.permanent = True
-    flask.g.vantage_viewer = viewer
-    record("login", viewer.role.value)
-    return flask.redirect(_safe_next(form.get("next", "/")))
+    shown_name = "".join(c for c in name[:NAME_MOST] if c.isprintable()) or "?"
+    if lockout.locked(name, address):
+        audit.record(shown_name, "login_failed", "locked: too many failed attempts from this address", address=address)
+        return _render(code, WORDS[code]["locked"].format(minutes=LOCK_SECONDS // 60), 401)
+    account = credentials.verify(cfg["VANTAGE_USERS"], name if len(name) <= NAME_MOST else "", form.get("password", ""))
+    if account is None:
+        locks = lockout.failed(name, address)
+        audit.record(shown_name, "login_failed", "wrong user name or password" + (" (now locked)" if locks else ""),
+                     address=address)
+        return _render(code, WORDS[code]["wrong"], 401)
+    lockout.succeeded(name, address)
+    sessions = cfg[session.SESSIONS_KEY]
+    old = session.cookie_id()
+    if old:
+        sessions.end(old)  # a new login never continues an older session (no session fixation)
+    response = flask.redirect(safe_next(form.get("next", "/")))
+    session.set_cookie(response, sessions.create(account.viewer.name, stamp=account.stamp))
+    flask.g.vantage_viewer = account.viewer
+    record("login", account.viewer.role.value)
+    return response
 
 
-def _logout() -> flask.Response:
-    if flask.session.get("user"):
-        record("logout")
-    flask.session.clear()
-    return flask.redirect("/login?out=1")
+def _logout() -> Response:
+    """GET: a confirmation form in the viewer's language; POST (with the session's token): end the session."""
+    code = _language()
+    current = session.current()
+    if current is None:
+        return flask.redirect(f"/login?lang={code}")
+    session_id, found = current
+    if flask.request.method == "POST":
+        if hmac.compare_digest(flask.request.form.get("csrf", ""), found.csrf):
+            record("logout")
+            session.store().end(session_id)
+            return session.clear_cookie(flask.redirect(f"/login?out=1&lang={code}"))
+        return _logout_page(code, found.csrf, WORDS[code]["expired"], 400)
+    return _logout_page(code, found.csrf)
+
+
+def _logout_page(code: str, csrf: str, message: str = "", status: int = 200) -> flask.Response:
+    words = WORDS[code]
+    alert = f'<div class="alert alert-warning" role="alert">{html.escape(message)}</div>' if message else ""
+    body = LOGOUT_PAGE.format(lang=words["lang"], title=words["out_title"], message=alert, code=code, csrf=csrf,
+                              question=words["out_question"], submit=words["out_submit"], back=words["out_back"])
+    return flask.Response(body, status=status, mimetype="text/html")
+
+
+def _too_many(_error: Any) -> flask.Response:
+    """Over the per-address limit: the login page again, saying so in the viewer's language."""
+    code = _language()
+    if flask.request.path != "/login":
+        return flask.Response('{"error": "too many requests"}', status=429, mimetype="application/json")
+    return _render(code, WORDS[code]["throttled"], 429)

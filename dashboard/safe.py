@@ -1,14 +1,27 @@
-"""One place that turns failures into something shown: a VantageError's message, never a traceback or a zero."""
+"""One place that turns failures into something shown: a VantageError's message, never a traceback or a zero.
+
+A failing source's message names the server's files or database address, so viewers see "source unavailable" with a
+short reference instead; the full message goes to the server log under the same reference, and administrators
+(Role.ADMIN, which includes everyone when the login is off) see it in full.
+"""
 from __future__ import annotations
 
 import logging
+import secrets
+from functools import lru_cache
 from typing import Callable, TypeVar
 
-from core.errors import VantageError
+from access.roles import Role
+from core.errors import SourceError, VantageError
 from core.i18n import t
+from dashboard import context
 
 T = TypeVar("T")
 log = logging.getLogger("vantage.dashboard")
+# Words of this module's own message (to move into core/i18n.py's table: "error.source_unavailable").
+SOURCE_UNAVAILABLE = {"en": "Source unavailable (reference {reference}); an administrator can look it up in the "
+                            "server log.",
+                      "zh": "数据源不可用（参考编号 {reference}）；管理员可在服务器日志中查到详情。"}
 
 
 def guarded(compute: Callable[[], T], on_error: Callable[[str], T], lang: str) -> T:
@@ -16,7 +29,32 @@ def guarded(compute: Callable[[], T], on_error: Callable[[str], T], lang: str) -
     try:
         return compute()
     except VantageError as exc:
-        return on_error(exc.message)
+        return on_error(shown_message(exc, lang))
     except Exception:  # noqa: BLE001 - a view must never go blank; the traceback goes to the log, not the screen
         log.exception("a dashboard view failed")
         return on_error(t("error.internal", lang))
+
+
+def shown_message(exc: VantageError, lang: str) -> str:
+    """What the viewer of this request may read of an error: a SourceError in full only for administrators."""
+    return source_reason(exc.message, lang) if isinstance(exc, SourceError) else exc.message
+
+
+def source_reason(message: str, lang: str) -> str:
+    """A source's failure as this request's viewer may read it ('' stays ''): in full for administrators (and
+    outside a request, as in unit tests), else "source unavailable" with a reference to the full text in the log."""
+    if not message:
+        return message
+    found = context.viewer()
+    if found is None or found.role is Role.ADMIN:
+        return message
+    return SOURCE_UNAVAILABLE.get(lang, SOURCE_UNAVAILABLE["en"]).format(reference=reference_of(message))
+
+
+@lru_cache(maxsize=256)
+def reference_of(message: str) -> str:
+    """A short random reference for a failure's message, written to the server log with it once per process (the
+    same failure keeps its reference while it lasts, and a tile refreshing every minute does not flood the log)."""
+    reference = secrets.token_hex(4)
+    log.error("source unavailable [ref %s]: %s", reference, message)
+    return reference

@@ -16,6 +16,10 @@ from core.i18n import LANGUAGES
 from metrics.engine.periods import PRESETS, Filters, resolve_period
 
 THEMES = ("light", "dark")
+# Years a custom period may start and end in: wide enough for any programme, narrow enough that a day added to the
+# end never overflows a date (9999-12-31 + 1 day).
+YEARS = (1900, 2100)
+PAGE_LIMIT = 1_000_000  # a page number past this is no page of any record table
 
 
 @dataclass(frozen=True)
@@ -46,21 +50,23 @@ class ViewState:
 
         period = one("period") or "month"
         if period not in PRESETS:
-            problems.append(f"unknown period '{period}'")
+            problems.append(f"unknown period '{_short(period)}'")
             period = "month"
         start, end = one("from"), one("to")
         for name, value in (("from", start), ("to", end)):
             if value and not _is_date(value):
-                problems.append(f"'{value}' is not a date (write {name}=YYYY-MM-DD)")
-        if period == "custom" and not (_is_date(start) and _is_date(end)):
+                problems.append(f"'{_short(value)}' is not a date (write {name}=YYYY-MM-DD)")
+            elif value and not _in_years(value):
+                problems.append(f"{name}={value} is outside the years {YEARS[0]}-{YEARS[1]}")
+        if period == "custom" and not (_is_date(start) and _is_date(end) and _in_years(start) and _in_years(end)):
             period, start, end = "month", "", ""
         if period != "custom":
             start, end = "", ""
         drill = query.get("drill", ())
         drill = tuple(str(v) for v in (drill if isinstance(drill, list) else [drill] if drill else []))
         page = one("page") or "1"
-        if not page.isdigit() or int(page) < 1:
-            problems.append(f"page '{page}' is not a page number")
+        if not (page.isascii() and page.isdigit() and len(page) <= 7) or not 1 <= int(page) <= PAGE_LIMIT:
+            problems.append(f"page '{_short(page)}' is not a page number")
             page = "1"
         lang, theme = one("lang"), one("theme")
         state = cls(period=period, start=start, end=end, department=one("dept"),
@@ -126,11 +132,15 @@ class ViewState:
     # -- questions for the engine --------------------------------------------------------------------------
     def period_bounds(self, today: date) -> tuple[date, date]:
         """[start, end) of the period relative to today; UsageError when a custom range is wrong."""
+        for value in (self.start, self.end):
+            if value and _is_date(value) and not _in_years(value):
+                raise UsageError(f"the period reaches {value}, outside the years {YEARS[0]}-{YEARS[1]}",
+                                 "period filter", f"choose dates between {YEARS[0]}-01-01 and {YEARS[1]}-12-31")
         try:
             start = date.fromisoformat(self.start) if self.start else None
             end = date.fromisoformat(self.end) if self.end else None
             return resolve_period(self.period, today, start, end)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise UsageError(str(exc), "period filter", "choose a preset period or a range whose end follows its start"
                              ) from None
 
@@ -147,6 +157,47 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return len(text) == 10
+
+
+def _in_years(text: str) -> bool:
+    return YEARS[0] <= date.fromisoformat(text).year <= YEARS[1]
+
+
+def _short(text: str, most: int = 40) -> str:
+    """A value from the URL as a note may quote it: one line, not too long."""
+    flat = "".join(c if c.isprintable() else " " for c in text)
+    return flat if len(flat) <= most else flat[:most] + "…"
+
+
+# The type of each field of a page's view store, as a callback request may carry it (dashboard/dispatch.py).
+FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "period": str, "start": str, "end": str, "department": str, "language": str, "theme": str, "by": str,
+    "drill": list, "page": int, "sort": str, "descending": bool}
+
+
+def view_data_problem(data: Any) -> str | None:
+    """Why this cannot be a page's view store (ViewState.to_data(), or {"view": ..., "weeks": ...}), or None."""
+    if not isinstance(data, dict):
+        return "a view must be an object"
+    if "view" in data:  # a page whose store wraps the view with its own settings (the programme's weeks)
+        extra = {k: v for k, v in data.items() if k != "view"}
+        if any(isinstance(v, (dict, list)) for v in extra.values()):
+            return "a view's settings must be plain values"
+        if "weeks" in extra and extra["weeks"] is not None and (
+                isinstance(extra["weeks"], bool) or not isinstance(extra["weeks"], int) or not 0 < extra["weeks"] < 1000):
+            return "weeks must be a whole number from 1 to 999"
+        return view_data_problem(data["view"]) if data["view"] is not None else None
+    for name, kind in FIELD_TYPES.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"the view's {name} must be {getattr(kind, '__name__', kind)}"
+    if "drill" in data and data["drill"] is not None and not all(isinstance(v, str) for v in data["drill"]):
+        return "the view's drill must be a list of text"
+    if isinstance(data.get("page"), int) and not 1 <= data["page"] <= PAGE_LIMIT:
+        return "the view's page must be a page number"
+    return None
 
 
 def parse_search(search: str | None) -> dict[str, list[str] | str]:

@@ -10,7 +10,9 @@ This package may import `core`, `config` and `connectors`; `metrics.semantics` i
 """
 from __future__ import annotations
 
-from metrics.semantics.model import Change, Direction, Grain, Metric, MetricKind, Pillar, Text, Unit
+from metrics.semantics.model import (Change, Direction, Grain, Metric, MetricKind, Pillar, Shared, TargetScope, Text,
+                                     Unit)
 from metrics.semantics.registry import register
 
-__all__ = ["Change", "Direction", "Grain", "Metric", "MetricKind", "Pillar", "Text", "Unit", "register"]
+__all__ = ["Change", "Direction", "Grain", "Metric", "MetricKind", "Pillar", "Shared", "TargetScope", "Text", "Unit",
+           "register"]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Sequence
+from typing import Sequence
 
 import polars as pl
 
 from core.errors import UsageError
-from metrics.engine.periods import Filters, add_months, month_start
+from metrics.engine.periods import DimensionFilters, Filters, add_months, month_start
+from metrics.engine.protocol import Questions
+from metrics.engine.questions import Engine
+from metrics.engine.scope import ScopedEngine
 from metrics.semantics.model import Direction, Grain, Metric, MetricKind, Pillar, Text, Unit
 from programme.maturity import DIMENSIONS, Dimension, Rule, blend, rule_level
 
@@ -33,12 +36,16 @@ QUESTIONNAIRE = Metric(
     problems=pl.format("score {}", pl.col("score")), needs_fixing=pl.col("score") <= 2, module="programme.assessment")
 
 
-def with_questionnaire(engine: Any) -> Any:
+def with_questionnaire(engine: Questions) -> Questions:
     """The same engine (scoped when it was) that also answers for the questionnaire metric."""
-    from metrics.engine.scope import ScopedEngine
-
     if isinstance(engine, ScopedEngine):
-        return ScopedEngine(with_questionnaire(engine.engine), engine.scope)
+        return ScopedEngine(_with_questionnaire(engine.engine), engine.scope)
+    if isinstance(engine, Engine):
+        return _with_questionnaire(engine)
+    raise TypeError(f"an Engine or a ScopedEngine is needed to add the questionnaire, not {type(engine).__name__}")
+
+
+def _with_questionnaire(engine: Engine) -> Engine:
     if QUESTIONNAIRE.key in engine.catalogue:
         return engine
     extended = replace(engine, catalogue={**engine.catalogue, QUESTIONNAIRE.key: QUESTIONNAIRE})
@@ -81,7 +88,7 @@ class Assessment:
     assessment_id: str  # the questionnaire's id; '' when no questionnaire had been answered by then
     assessed_on: date
     kpi_month: date  # first day of the month whose KPI values the rules judge
-    where: tuple[tuple[str, Any], ...]
+    where: DimensionFilters
     scores: tuple[Score, ...]
     stale: str = ""  # why some value is the last good one, when a source failed
 
@@ -89,7 +96,7 @@ class Assessment:
         return next(s for s in self.scores if s.dimension.key == key)
 
 
-def questionnaires(engine: Any, today: date, where: tuple = ()) -> list[tuple[str, date]]:
+def questionnaires(engine: Questions, today: date, where: DimensionFilters = ()) -> list[tuple[str, date]]:
     """(assessment id, first day answered) of every questionnaire held by today, oldest first."""
     engine = with_questionnaire(engine)
     window = Filters(EARLIEST, today + timedelta(days=1), where)
@@ -98,12 +105,13 @@ def questionnaires(engine: Any, today: date, where: tuple = ()) -> list[tuple[st
     for assessment_id in ids:
         days = engine.trend(QUESTIONNAIRE.key, replace(window, where=(*where, ("assessment_id", assessment_id))),
                             Grain.DAY).data
-        if days.height:
-            held.append((str(assessment_id), days["period"].min()))
+        first = days["period"].min()
+        if isinstance(first, date):
+            held.append((str(assessment_id), first))
     return sorted(held, key=lambda pair: pair[1])
 
 
-def assess(engine: Any, on: date, assessment_id: str, where: tuple = (),
+def assess(engine: Questions, on: date, assessment_id: str, where: DimensionFilters = (),
            dimensions: Sequence[Dimension] = DIMENSIONS) -> Assessment:
     """Every dimension at a date: each rule judged on the month before `on`, blended with that questionnaire."""
     engine = with_questionnaire(engine)
@@ -119,10 +127,10 @@ def assess(engine: Any, on: date, assessment_id: str, where: tuple = (),
     means: dict[str, float] = {}
     if assessment_id:
         asked = Filters(EARLIEST, LATEST, (*where, ("assessment_id", assessment_id)))
-        answer = engine.breakdown(QUESTIONNAIRE.key, asked, "dimension")
-        means = {row["dimension"]: row["value"] for row in answer.data.iter_rows(named=True)}
-        if answer.stale_reason:
-            stale.append(answer.stale_reason)
+        by_dimension = engine.breakdown(QUESTIONNAIRE.key, asked, "dimension")
+        means = {row["dimension"]: row["value"] for row in by_dimension.data.iter_rows(named=True)}
+        if by_dimension.stale_reason:
+            stale.append(by_dimension.stale_reason)
     scores = []
     for dim in dimensions:
         checks = tuple(Check(level.level, rule, values[rule.metric]) for level in dim.levels for rule in level.rules)
@@ -131,12 +139,12 @@ def assess(engine: Any, on: date, assessment_id: str, where: tuple = (),
     return Assessment(assessment_id, on, kpi_month, tuple(where), tuple(scores), "; ".join(dict.fromkeys(stale)))
 
 
-def assessments(engine: Any, today: date, where: tuple = ()) -> list[Assessment]:
+def assessments(engine: Questions, today: date, where: DimensionFilters = ()) -> list[Assessment]:
     """Every questionnaire's assessment, oldest first (the first is the programme-start baseline)."""
     return [assess(engine, on, assessment_id, where) for assessment_id, on in questionnaires(engine, today, where)]
 
 
-def assess_at(engine: Any, at: date, today: date, where: tuple = ()) -> Assessment:
+def assess_at(engine: Questions, at: date, today: date, where: DimensionFilters = ()) -> Assessment:
     """The scores as they stood on a date: its previous month's KPIs and the latest questionnaire by then."""
     if at > today:
         raise UsageError(f"{at} is after today ({today})", "--at", "give a date up to today")
@@ -144,7 +152,7 @@ def assess_at(engine: Any, at: date, today: date, where: tuple = ()) -> Assessme
     return assess(engine, at, held[-1][0] if held else "", where)
 
 
-def monthly_levels(engine: Any, start: date, end: date, where: tuple = (),
+def monthly_levels(engine: Questions, start: date, end: date, where: DimensionFilters = (),
                    dimensions: Sequence[Dimension] = DIMENSIONS) -> dict[str, list[tuple[date, int | None]]]:
     """Each dimension's rule level month by month in [start, end): the path between assessments (KPIs only)."""
     frames = {}

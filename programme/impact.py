@@ -1,13 +1,17 @@
-"""What milestones moved: a KPI before and after a milestone, in scope against a control group; phase scorecards."""
+"""What milestones moved: a KPI before and after a finished milestone, in scope against a control group (an
+unfinished one has no after-period: it gets its outcome instead); phase scorecards."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+
+import polars as pl
 
 from core.errors import VantageError
 from metrics.engine.periods import Filters, add_months, month_start
+from metrics.engine.protocol import Questions
 from metrics.semantics.model import Direction
+from programme.milestones import FINISHED, outcome
 from programme.plan import Plan
 
 DEPARTMENT = "department"
@@ -49,15 +53,32 @@ class Impact:
         return None if a is None or b is None else a - b
 
 
-def before_after(engine: Any, plan: Plan, milestone_id: str, key: str, today: date, weeks: int = 8) -> Impact:
-    """The KPI over `weeks` weeks before the milestone's end (actual, else planned) and after it (up to today)."""
+@dataclass(frozen=True)
+class Unfinished:
+    """A milestone not finished (done, with the day it was done): no after-period, so no before and after; its
+    outcome today instead (overdue, in progress, blocked, not started, or done without a date)."""
+
+    milestone_id: str
+    metric: str
+    outcome: str  # one of programme.milestones.OUTCOMES
+    planned_end: date | None
+
+
+def before_after(engine: Questions, plan: Plan, milestone_id: str, key: str, today: date,
+                 weeks: int = 8) -> Impact | Unfinished:
+    """The KPI over `weeks` weeks before the day the milestone was done and after it (up to today); Unfinished
+    when it is not done, or done without a date."""
     m = plan.milestone(milestone_id)
     if m is None:
         raise VantageError(f"unknown milestone '{milestone_id}'", "programme plan", "pick a milestone from the plan")
-    on = m["actual_end"] or m["planned_end"]
+    metric = engine.metric(key)  # an unknown KPI, or one outside the viewer's scope, is an error either way
+    judged = plan.milestones.filter(pl.col("milestone_id") == milestone_id).select(
+        finished=FINISHED, outcome=outcome(today)).row(0, named=True)
+    if not judged["finished"]:
+        return Unfinished(milestone_id, key, judged["outcome"], m["planned_end"])
+    on = m["actual_end"]
     before = (on - timedelta(weeks=weeks), on)
     after = (on, min(on + timedelta(weeks=weeks), today))
-    metric = engine.metric(key)
     scope_depts = tuple(plan.joining(m["phase_id"]))
     control_depts = tuple(plan.not_yet_in(m["phase_id"]))
 
@@ -91,7 +112,7 @@ def met(value: float, target: float, good: Direction) -> bool:
     return value >= target if good is Direction.UP else value <= target
 
 
-def phase_scorecard(engine: Any, plan: Plan, today: date) -> list[ScoreRow]:
+def phase_scorecard(engine: Questions, plan: Plan, today: date) -> list[ScoreRow]:
     """Every phase target with the value reached and whether it was met."""
     rows = []
     ends = {r["phase_id"]: r["planned_end"] for r in plan.phases.iter_rows(named=True)}
@@ -99,7 +120,7 @@ def phase_scorecard(engine: Any, plan: Plan, today: date) -> list[ScoreRow]:
         phase, key, target = t["phase_id"], t["metric"], float(t["target"])
         end = ends.get(phase)
         running = end is None or end >= today
-        month = add_months(month_start(today), -1) if running else month_start(end)
+        month = month_start(end) if end is not None and not running else add_months(month_start(today), -1)
         try:
             metric = engine.metric(key)
             value = engine.value(key, Filters(month, add_months(month, 1))).data

@@ -143,7 +143,7 @@ def rule_level(dim: Dimension, values: Mapping[str, float | None]) -> int | None
         return None
     reached = LOWEST
     for level in dim.levels:
-        judged = [r.holds(values[r.metric]) for r in level.rules if values.get(r.metric) is not None]
+        judged = [r.holds(value) for r in level.rules if (value := values.get(r.metric)) is not None]
         if not judged or not all(judged):
             break
         reached = level.level

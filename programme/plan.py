@@ -12,6 +12,7 @@ import polars as pl
 
 from connectors.base import Connector, Where
 from core.errors import SourceError, VantageError
+from metrics.engine.questions import Engine
 
 TABLES: Mapping[str, tuple[str, ...]] = {
     "phases": ("phase_id", "name_en", "name_zh", "planned_start", "planned_end"),
@@ -144,8 +145,11 @@ def _cycles(milestones: pl.DataFrame) -> list[list[str]]:
     return found
 
 
-def plan_or_issue(engine: Any) -> tuple[Plan | None, str]:
-    """The plan of the engine's plan source, or why it cannot be read (for a page alert)."""
+def plan_or_issue(engine: Engine) -> tuple[Plan | None, str]:
+    """The plan of the engine's plan source, or why it cannot be read (for a page alert).
+
+    The unscoped engine: the plan's tables are read through its connectors, which a scoped engine does not reach.
+    """
     connector = engine.connectors.get(engine.config.plan_source)
     if connector is None:
         return None, f"no plan source '{engine.config.plan_source}' is declared"

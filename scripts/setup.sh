@@ -5,7 +5,7 @@
 #   scripts/setup.sh [runtime|test]     (default: runtime)
 #
 #   runtime -> requirements.txt
-#   test    -> requirements-test.txt (runtime + pytest + dash[testing])
+#   test    -> requirements-test.txt (runtime + pytest + dash[testing] + mypy)
 #
 # Idempotent: pip only runs when the requirements files (including the files
 # they pull in with -r/-c) or the interpreter changed since the last

@@ -10,19 +10,19 @@ from pathlib import Path
 from typing import Any, Callable
 
 from config.settings import Config
+from config.snapshots import snapshot_spec
 from core.errors import ConfigError
 from snapshots.compose import Prepared, prepare
 from snapshots.delivery import check_smtp, drain
 from snapshots.outbox import Outbox, idempotency_key, read_previous, read_rows, stamp, unstamp
 from snapshots.scheduler import Scheduler, clock_from, interval_from
-from snapshots.spec import snapshot_spec
 
 HISTORY_COLUMNS = ["snapshot", "occurrence", "language", "status", "attempts", "sent_at", "next_attempt", "late",
                    "error"]
 
 
 def outbox_path(config: Config) -> Path:
-    return config.data_path / "outbox.sqlite"
+    return config.data_path / Outbox.FILE
 
 
 def _utc_now() -> datetime:

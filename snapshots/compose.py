@@ -11,6 +11,9 @@ from datetime import date, datetime
 from typing import Any
 
 from config.settings import Config
+from config.snapshots import SnapshotSpec
+from core.i18n import t
+from snapshots import words as _mail_words  # noqa: F401 - registers the email's words
 from snapshots.changes import compare
 from snapshots.charts import Picture, email_figure, render
 from snapshots.csv_export import csv_text
@@ -18,10 +21,8 @@ from snapshots.html_email import email_html
 from snapshots.message import build_message, content_id, message_id
 from snapshots.numbers import Problem, SnapshotNumbers, collect
 from snapshots.outbox import Entry, idempotency_key
-from snapshots.spec import SnapshotSpec
 from snapshots.text_email import email_text
 from snapshots.view import Late, build_view
-from snapshots.words import w
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def prepare(engine: Any, config: Config, spec: SnapshotSpec, occurrence: str, du
         images = {cid: p.png for cid, p in zip(cids, pictures[lang]) if p.png is not None} if html else {}
         csv = None
         if "csv" in spec.formats:
-            csv = (w("csv.name", lang, name=spec.name, date=numbers.period[0].isoformat()), csv_text(numbers, lang))
+            csv = (t("mail.csv.name", lang, name=spec.name, date=numbers.period[0].isoformat()),
+                   csv_text(numbers, lang))
         message = build_message(
             subject=view.subject, sender=config.smtp_sender, recipients=spec.addresses(lang), prepared=now,
             msg_id=message_id(key, lang, config.smtp_sender), key=key, lang=lang,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from html import escape
 
+from core.i18n import t
 from dashboard.theme import FONT, LIGHT, STATUS_FILL
+from snapshots import words as _mail_words  # noqa: F401 - registers the email's words
 from snapshots.view import ChartBlock, EmailView, Group, Line, Notice
-from snapshots.words import w
 
 WIDTH = 640
 PAD = 20
@@ -27,13 +28,13 @@ def email_html(view: EmailView) -> str:
     """The whole document."""
     rows = [_header(view), *(_notice(n) for n in view.notices)]
     if view.changes:
-        rows.append(_section(_heading(w("changes.title", view.lang)), *_subsections(view.changes)))
+        rows.append(_section(_heading(t("mail.changes.title", view.lang)), *_subsections(view.changes)))
     rows += [_group(g, first=i == 0, view=view) for i, g in enumerate(view.groups)]
     if view.charts:
-        rows.append(_section(_heading(w("charts.title", view.lang))))
+        rows.append(_section(_heading(t("mail.charts.title", view.lang))))
         rows += [_chart(c) for c in view.charts]
     if view.programme:
-        rows.append(_section(_heading(w("programme.title", view.lang)), *_subsections(view.programme)))
+        rows.append(_section(_heading(t("mail.programme.title", view.lang)), *_subsections(view.programme)))
     rows.append(_footer(view))
     preheader = view.notices[0].title if view.notices else view.changes[0][1][0].text if view.changes else view.title
     return f"""<!DOCTYPE html>
@@ -141,7 +142,7 @@ def _group(group: Group, first: bool, view: EmailView) -> str:
             facts.append(f'<span style="color:#b02a37;font-weight:700;">⚠ {escape(k.problem)}</span>')
         rows.append(f'<tr><td colspan="2" style="padding:2px 0 10px;border-bottom:1px solid #e9ecef;font-size:13px;'
                     f'line-height:1.6;">{"<br>".join(facts)}</td></tr>')
-    heading = _heading(w("kpis.title", view.lang)) if first else ""
+    heading = _heading(t("mail.kpis.title", view.lang)) if first else ""
     return (f'<tr><td style="padding:{"18" if first else "0"}px {PAD}px 0;">{heading}'
             f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">'
             f'{"".join(rows)}</table></td></tr>\n')
@@ -164,7 +165,7 @@ def _chart(chart: ChartBlock) -> str:
 def _footer(view: EmailView) -> str:
     button = (f'<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>'
               f'<td style="background:#0072B2;padding:10px 18px;">'
-              + _link(w("footer.open", view.lang), view.overview_href,
+              + _link(t("mail.footer.open", view.lang), view.overview_href,
                       "color:#ffffff;text-decoration:none;font-weight:700;font-size:15px;")
               + "</td></tr></table>")
     lines = "".join(f'<div style="margin:8px 0 0;">{escape(line)}</div>' for line in view.footer)

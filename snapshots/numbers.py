@@ -6,19 +6,19 @@ all were well (see compose.py for hold / send_marked).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 
+from config.snapshots import ChartSpec, SnapshotSpec
 from core.errors import VantageError
 from dashboard.figures import trend_window
 from metrics.engine.answers import Answer, Headline
 from metrics.engine.periods import Filters, resolve_period
 from metrics.semantics.model import Grain, Metric
-from snapshots.spec import ChartSpec, SnapshotSpec
-
-UPCOMING_DAYS = 30
+from programme import milestones as ms
+from programme.plan import Plan, plan_or_issue
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ class ChartData:
 
 @dataclass(frozen=True)
 class ProgrammeStatus:
-    """The plan's milestones: how many in each status, which are overdue, which fall due next."""
+    """The plan's milestones, counted as the programme page and the wall count them (programme/milestones.py): how
+    many in each status, which are overdue, which fall due soon (within DUE_DAYS days)."""
 
     counts: dict[str, int]
     overdue: list[dict[str, Any]]
@@ -134,15 +135,11 @@ def collect(engine: Any, spec: SnapshotSpec, today: date) -> SnapshotNumbers:
     """Ask the engine for everything the snapshot shows; failures are recorded, never turned into numbers."""
     start, end = resolve_period(spec.period, today)
     kpis = [_kpi(engine, engine.metric(key), Filters(start, end)) for key in spec.metrics]
-    plan = engine.milestones() if spec.charts or spec.programme_status else pl.DataFrame()
+    plan = engine.milestones() if spec.charts else pl.DataFrame()
     charts = [_chart(engine, chart, today) for chart in spec.charts]
     programme, programme_trouble = None, None
     if spec.programme_status:
-        if plan.is_empty():
-            what = f"the programme plan could not be read (no milestones in source '{engine.config.plan_source}')"
-            programme_trouble = Trouble("failed", what, what)
-        else:
-            programme = programme_status(plan, today)
+        programme, programme_trouble = _programme(engine, today)
     return SnapshotNumbers((start, end), today, kpis, charts, programme, programme_trouble, plan)
 
 
@@ -170,11 +167,17 @@ def _chart(engine: Any, chart: ChartSpec, today: date) -> ChartData:
                      trouble_of(headline) or trouble_of(trend))
 
 
-def programme_status(plan: pl.DataFrame, today: date) -> ProgrammeStatus:
-    """Milestone counts by status, the overdue ones (not done, planned end passed) and those due in 30 days."""
-    counts = {str(k): int(v) for k, v in plan.group_by("status").len().sort("status").iter_rows()}
-    open_ = plan.filter(pl.col("status") != "done")
-    overdue = open_.filter(pl.col("planned_end") < today).sort("planned_end")
-    upcoming = open_.filter(pl.col("planned_end").is_between(today, today + timedelta(days=UPCOMING_DAYS))
-                            ).sort("planned_end")
-    return ProgrammeStatus(counts, overdue.to_dicts(), upcoming.to_dicts())
+def _programme(engine: Any, today: date) -> tuple[ProgrammeStatus | None, Trouble | None]:
+    """The programme status from the plan source, or why it cannot be read (never an empty status)."""
+    plan, issue = plan_or_issue(getattr(engine, "engine", engine))  # the plan's tables need the real connectors
+    if plan is None or plan.milestones.is_empty():
+        why = issue or f"no milestones in source '{engine.config.plan_source}'"
+        what = f"the programme plan could not be read ({why})"
+        return None, Trouble("failed", what, what)
+    return programme_status(plan, today), None
+
+
+def programme_status(plan: Plan, today: date) -> ProgrammeStatus:
+    """Milestone counts by status, the overdue ones (longest overdue first) and those due soon (soonest first)."""
+    judged = ms.judge_plan(plan, today)
+    return ProgrammeStatus(ms.by_status(judged), ms.overdue(judged).to_dicts(), ms.due_soon(judged).to_dicts())

@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from core.store import SqliteStore, immediate, read_only
+
 STATUSES = ("pending", "sent", "held", "failed")
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS outbox (
@@ -45,6 +47,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (status, next_attempt_at);
 CREATE TABLE IF NOT EXISTS schedule_state (snapshot TEXT PRIMARY KEY, checked_until TEXT NOT NULL);
 """
+ROW_COLUMNS = ("id, snapshot, occurrence, idempotency_key, language, due_at, status, attempts, next_attempt_at, "
+               "last_error, problems, late, sender, recipients, message_id, message, sent_at")
 # The numbers of the snapshot's last sent occurrence other than this one.
 PREVIOUS = ("SELECT numbers, sent_at FROM outbox WHERE snapshot = ? AND status = 'sent' AND idempotency_key != ? "
             "ORDER BY sent_at DESC, id DESC LIMIT 1")
@@ -109,30 +113,26 @@ class Row:
     sent_at: str | None
 
 
-class Outbox:
-    """The outbox database at a path (created on first use)."""
+class Outbox(SqliteStore):
+    """The outbox database at a path (created on first use), with one connection held for the sender's life."""
+
+    FILE = "outbox.sqlite"
+    SCHEMA = SCHEMA
+    PRAGMAS = ("synchronous=FULL",)  # a 'sent' mark must survive a power cut
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")  # a 'sent' mark must survive a power cut
-        self.db.executescript(SCHEMA)
+        super().__init__(path)
+        self.db = self.connect()
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken at once (BEGIN IMMEDIATE), so two senders never read the same claim."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        """A write transaction taken at once (BEGIN IMMEDIATE) on the held connection, so two senders never read
+        the same claim."""
+        with immediate(self.db):
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
 
     # -- queueing ----------------------------------------------------------------------------------------------
     def queued(self, key: str) -> bool:
@@ -214,36 +214,36 @@ class Outbox:
         return (json.loads(found[0]), found[1]) if found else None
 
     def _rows(self, tail: str, args: tuple) -> list[Row]:
-        columns = ("id, snapshot, occurrence, idempotency_key, language, due_at, status, attempts, next_attempt_at, "
-                   "last_error, problems, late, sender, recipients, message_id, message, sent_at")
-        out = []
-        for r in self.db.execute(f"SELECT {columns} FROM outbox {tail}", args).fetchall():
-            values = list(r)
-            values[13] = json.loads(values[13])
-            out.append(Row(*values))
-        return out
+        return _select_rows(self.db, tail, args)
+
+
+def _select_rows(db: sqlite3.Connection, tail: str, args: tuple) -> list[Row]:
+    out = []
+    for r in db.execute(f"SELECT {ROW_COLUMNS} FROM outbox {tail}", args).fetchall():
+        values = list(r)
+        values[13] = json.loads(values[13])
+        out.append(Row(*values))
+    return out
 
 
 def read_previous(path: Path, snapshot: str, key: str) -> tuple[dict[str, Any], str] | None:
     """previous_numbers without creating or writing the database (for previews)."""
     if not Path(path).exists():
         return None
-    db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=30)
-    try:
-        found = db.execute(PREVIOUS, (snapshot, key)).fetchone()
-    except sqlite3.OperationalError:  # a file without the outbox table: nothing was sent from it
-        return None
-    finally:
-        db.close()
+    with read_only(path) as db:
+        try:
+            found = db.execute(PREVIOUS, (snapshot, key)).fetchone()
+        except sqlite3.OperationalError:  # a file without the outbox table: nothing was sent from it
+            return None
     return (json.loads(found[0]), found[1]) if found else None
 
 
 def read_rows(path: Path, limit: int = 500) -> list[Row]:
-    """All rows, newest first, without creating the database when it does not exist yet."""
+    """All rows, newest first, without creating or writing the database."""
     if not Path(path).exists():
         return []
-    outbox = Outbox(path)
-    try:
-        return outbox.rows(limit=limit)
-    finally:
-        outbox.close()
+    with read_only(path) as db:
+        try:
+            return _select_rows(db, f"ORDER BY due_at DESC, id DESC LIMIT {int(limit)}", ())
+        except sqlite3.OperationalError:  # a file without the outbox table: nothing was queued in it
+            return []

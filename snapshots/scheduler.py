@@ -17,13 +17,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
 from config.settings import Config
+from config.snapshots import SnapshotSpec
 from core.errors import ConfigError
 from snapshots.compose import late_text, prepare
 from snapshots.cron import Occurrence, next_occurrence, occurrences
 from snapshots.delivery import Drained, drain
 from snapshots.message import message_id
 from snapshots.outbox import Entry, Outbox, idempotency_key
-from snapshots.spec import SnapshotSpec
 from snapshots.view import Late
 
 INTERVAL_ENV = "VANTAGE_SCHEDULER_INTERVAL"

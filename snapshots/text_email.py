@@ -1,8 +1,9 @@
 """An EmailView as plain text: the alternative part for clients that do not show HTML, and for screen readers."""
 from __future__ import annotations
 
+from core.i18n import t
+from snapshots import words as _mail_words  # noqa: F401 - registers the email's words
 from snapshots.view import EmailView, Line
-from snapshots.words import w
 
 RULE = "=" * 60
 
@@ -15,8 +16,8 @@ def email_text(view: EmailView) -> str:
         out += [f"{mark} {notice.title}",
                 *(f"   {line}" for line in notice.lines), ""]
     if view.changes:
-        out += _heading(w("changes.title", view.lang)) + _sections(view.changes) + [""]
-    out += _heading(w("kpis.title", view.lang))
+        out += _heading(t("mail.changes.title", view.lang)) + _sections(view.changes) + [""]
+    out += _heading(t("mail.kpis.title", view.lang))
     for group in view.groups:
         out += ["", f"[{group.title}]"]
         for k in group.lines:
@@ -30,15 +31,15 @@ def email_text(view: EmailView) -> str:
                 out.append(f"    !! {k.problem}")
             out.append(f"    {k.href}")
     if view.charts:
-        out += ["", *_heading(w("charts.title", view.lang))]
+        out += ["", *_heading(t("mail.charts.title", view.lang))]
         for chart in view.charts:
             out.append(f"- {chart.title}")
             out.append(f"    {chart.note}" if chart.note else f"    {chart.alt}")
             out.append(f"    {chart.href}")
     if view.programme:
-        out += ["", *_heading(w("programme.title", view.lang))]
+        out += ["", *_heading(t("mail.programme.title", view.lang))]
         out += _sections(view.programme)
-    out += ["", f"{w('footer.open', view.lang)}: {view.overview_href}", "", *view.footer]
+    out += ["", f"{t('mail.footer.open', view.lang)}: {view.overview_href}", "", *view.footer]
     return "\n".join(out) + "\n"
 
 

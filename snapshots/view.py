@@ -8,18 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from config.snapshots import SnapshotSpec
 from core import labels
 from core.i18n import t
 from dashboard.figures import good_direction
 from dashboard.theme import STATUS_SYMBOL
+from metrics.engine.decision import period_name
 from metrics.semantics.format import format_delta, format_value
 from metrics.semantics.model import Metric, Pillar
+from snapshots import words as _mail_words  # noqa: F401 - registers the email's words
 from snapshots.changes import Changes
 from snapshots.charts import Picture
 from snapshots.links import metric_url, overview_url
 from snapshots.numbers import KpiResult, Problem, SnapshotNumbers, Trouble
-from snapshots.spec import SnapshotSpec
-from snapshots.words import w
 
 STATUS_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}
 MILESTONE_ORDER = ("done", "in_progress", "not_started", "blocked")
@@ -102,52 +103,54 @@ class EmailView:
 def build_view(spec: SnapshotSpec, numbers: SnapshotNumbers, changes: Changes, lang: str, public_url: str,
                pictures: list[tuple[str, Picture]], prepared: datetime, key: str, late: Late | None) -> EmailView:
     """The email's content in `lang`; `pictures` are (content id, picture) per chart, in the spec's order."""
-    period = labels.period_label(*numbers.period, lang)
+    period = period_name(*numbers.period, lang, to_date=numbers.period[1] == numbers.today)
     problems = numbers.problems()
-    title = spec.title(lang) if spec.titles else w("title.default", lang)
-    template = spec.subjects.get(lang) or w("subject", lang)
+    title = spec.title(lang) if spec.titles else t("mail.title.default", lang)
+    template = spec.subjects.get(lang) or t("mail.subject", lang)
     subject = template.format(title=title, period=period, date=labels.date_label(prepared.date(), lang), name=spec.name)
     if problems:
-        subject = w("subject.incomplete", lang) + subject
+        subject = t("mail.subject.incomplete", lang) + subject
     as_of = [k.answer.data_as_of for k in numbers.kpis if k.answer is not None and k.answer.data_as_of]
-    meta = [w("header.period", lang, period=period),
-            w("header.sent", lang, when=f"{labels.time_label(prepared, lang)} ({spec.timezone.key})")]
+    meta = [t("mail.header.period", lang, period=period),
+            t("mail.header.sent", lang, when=f"{labels.time_label(prepared, lang)} ({spec.timezone.key})")]
     if as_of:
-        meta.append(w("header.as_of", lang, when=labels.time_label(min(as_of), lang)))
+        meta.append(t("mail.header.as_of", lang, when=labels.time_label(min(as_of), lang)))
     notices = []
     if problems:
-        notices.append(Notice("failure", w("failure.title", lang), [w("failure.intro", lang, count=len(problems))]
+        notices.append(Notice("failure", t("mail.failure.title", lang),
+                              [t("mail.failure.intro", lang, count=len(problems))]
                               + [_problem_line(p, lang) for p in problems]))
     if late is not None:
-        lines = [w("late.body", lang, due=f"{labels.time_label(late.due, lang)} ({late.zone})")]
+        lines = [t("mail.late.body", lang, due=f"{labels.time_label(late.due, lang)} ({late.zone})")]
         if late.merged and late.first_due is not None:
-            lines.append(w("late.merged", lang, count=late.merged, first=labels.time_label(late.first_due, lang)))
-        notices.append(Notice("late", w("late.title", lang), lines))
+            lines.append(t("mail.late.merged", lang, count=late.merged, first=labels.time_label(late.first_due, lang)))
+        notices.append(Notice("late", t("mail.late.title", lang), lines))
     return EmailView(
         lang=lang, subject=subject, title=title, meta=meta, notices=notices,
         changes=_changes(changes, spec, lang, public_url), groups=_groups(spec, numbers, lang, public_url),
         charts=_charts(numbers, pictures, lang, public_url), programme=_programme(numbers, spec, lang, public_url),
         overview_href=overview_url(public_url, spec.period, lang),
-        footer=[w("footer.numbers", lang), w("footer.why", lang, name=spec.name), w("footer.id", lang, id=key)])
+        footer=[t("mail.footer.numbers", lang), t("mail.footer.why", lang, name=spec.name),
+                t("mail.footer.id", lang, id=key)])
 
 
 def trouble_words(trouble: Trouble, lang: str, detail: bool = False) -> str:
     """What is wrong, in the reader's language: short on the row, with the whole error in the notice at the top."""
-    sep = w("sep", lang)
+    sep = t("mail.sep", lang)
     when = labels.time_label(trouble.when, lang) if trouble.when else "—"
     if trouble.kind == "last_good":
-        text = w("trouble.last_good", lang, when=when)
+        text = t("mail.trouble.last_good", lang, when=when)
         return text + (sep + trouble.detail if detail else "")
     if trouble.kind == "behind_sla":
-        return w("trouble.behind_sla", lang, when=when)
-    return w("trouble.failed", lang) + sep + (trouble.detail if detail else trouble.summary or trouble.detail)
+        return t("mail.trouble.behind_sla", lang, when=when)
+    return t("mail.trouble.failed", lang) + sep + (trouble.detail if detail else trouble.summary or trouble.detail)
 
 
 def _problem_line(problem: Problem, lang: str) -> str:
-    name = problem.metric.title(lang) if problem.metric else w("programme.title", lang)
+    name = problem.metric.title(lang) if problem.metric else t("mail.programme.title", lang)
     if problem.part == "chart":
-        name += w("trouble.chart", lang)
-    return f"{name}{w('sep', lang)}{trouble_words(problem.trouble, lang, detail=True)}"
+        name += t("mail.trouble.chart", lang)
+    return f"{name}{t('mail.sep', lang)}{trouble_words(problem.trouble, lang, detail=True)}"
 
 
 def _groups(spec: SnapshotSpec, numbers: SnapshotNumbers, lang: str, public_url: str) -> list[Group]:
@@ -166,17 +169,17 @@ def _kpi_line(kpi: KpiResult, period: str, lang: str, public_url: str) -> KpiLin
     if kpi.answer is None:
         return KpiLine(metric.key, metric.title(lang), "—", href, "", "", "", "", "",
                        trouble_words(kpi.trouble, lang) if kpi.trouble else "")
-    h = kpi.answer.data
+    h, decision = kpi.answer.data, kpi.answer.data.decision  # status words, target and why: the decision's own
     delta, tone = _delta(metric, h.delta, lang)
-    facts = []
+    facts = [decision.period(lang)]
     if h.baseline is not None:
         facts.append(f"{t('tile.baseline', lang)} {format_value(h.baseline, metric.unit, lang)} → "
                      f"{format_value(h.value, metric.unit, lang)}")
-    facts.append(_target(metric, h, lang))
+    facts += [decision.target_text(lang), decision.sentence(lang)]
     problem = trouble_words(kpi.trouble, lang) if kpi.trouble else ""
     return KpiLine(metric.key, metric.title(lang), format_value(h.value, metric.unit, lang), href, h.status.value,
-                   f"{STATUS_SYMBOL.get(h.status.value, '?')} {t(f'status.{h.status.value}', lang)}",
-                   w("kpis.delta", lang, delta=delta) if delta else t("tile.no_previous", lang), tone,
+                   f"{STATUS_SYMBOL.get(h.status.value, '?')} {decision.label(lang)}",
+                   t("mail.kpis.delta", lang, delta=delta) if delta else t("tile.no_previous", lang), tone,
                    " · ".join(facts), problem)
 
 
@@ -192,24 +195,16 @@ def _delta(metric: Metric, delta: float | None, lang: str) -> tuple[str, str]:
     return f"{arrow} {shown}", "flat" if good is None else "good" if good else "bad"
 
 
-def _target(metric: Metric, h: Any, lang: str) -> str:
-    if h.target is None:
-        return t("tile.no_target", lang)
-    target = format_value(h.target, metric.unit, lang)
-    if h.target_date:
-        return t("tile.target_by", lang, target=target, date=labels.date_label(h.target_date, lang))
-    return t("tile.target_only", lang, target=target)
-
 
 def _changes(changes: Changes, spec: SnapshotSpec, lang: str, public_url: str) -> list[tuple[str, list[Line]]]:
     """(sub-heading, lines): when the comparison is from, the biggest movers, the status changes."""
     if changes.previous_sent_at is None:
-        return [("", [Line(w("changes.first", lang))])]
+        return [("", [Line(t("mail.changes.first", lang))])]
     when = datetime.fromisoformat(changes.previous_sent_at.replace("Z", "+00:00")).astimezone(spec.timezone)
-    sections = [("", [Line(w("changes.since", lang, when=labels.time_label(when.replace(tzinfo=None), lang)))])]
+    sections = [("", [Line(t("mail.changes.since", lang, when=labels.time_label(when.replace(tzinfo=None), lang)))])]
     if not changes.movers and not changes.status_changes:
-        return sections + [("", [Line(w("changes.none", lang))])]
-    sep = w("sep", lang)
+        return sections + [("", [Line(t("mail.changes.none", lang))])]
+    sep = t("mail.sep", lang)
     movers = []
     for move in changes.movers:
         m = move.metric
@@ -224,8 +219,8 @@ def _changes(changes: Changes, spec: SnapshotSpec, lang: str, public_url: str) -
         tone = "" if before is None or after is None else "good" if after > before else "bad"
         text = f"{m.title(lang)}{sep}{t(f'status.{change.before}', lang)} → {t(f'status.{change.after}', lang)}"
         statuses.append(Line(text, tone, metric_url(public_url, m.key, spec.period, lang)))
-    return sections + [(title, lines) for title, lines in ((w("changes.movers", lang), movers),
-                                                           (w("changes.status", lang), statuses)) if lines]
+    return sections + [(title, lines) for title, lines in ((t("mail.changes.movers", lang), movers),
+                                                           (t("mail.changes.status", lang), statuses)) if lines]
 
 
 def _charts(numbers: SnapshotNumbers, pictures: list[tuple[str, Picture]], lang: str, public_url: str
@@ -233,21 +228,22 @@ def _charts(numbers: SnapshotNumbers, pictures: list[tuple[str, Picture]], lang:
     blocks = []
     for chart, (cid, picture) in zip(numbers.charts, pictures):
         m = chart.metric
-        scope = [labels.period_label(chart.filters.start, chart.filters.end, lang)] + [
-            f"{labels.column_label(d, lang)}{w('sep', lang)}{labels.value_label(d, v, lang)}"
+        f = chart.filters
+        scope = [period_name(f.start, f.end, lang, to_date=f.end == numbers.today)] + [
+            f"{labels.column_label(d, lang)}{t('mail.sep', lang)}{labels.value_label(d, v, lang)}"
             for d, v in chart.filters.where]
         title = f"{m.title(lang)} · {' · '.join(scope)}"
         href = metric_url(public_url, m.key, chart.spec.period, lang, chart.filters.where)
         h = chart.headline
-        alt = w("charts.alt", lang, title=m.title(lang), period=scope[0],
+        alt = t("mail.charts.alt", lang, title=m.title(lang), period=scope[0],
                 value=format_value(h.value if h else None, m.unit, lang),
-                target=format_value(m.target, m.unit, lang) if m.target is not None else "—")
+                target=format_value(h.target, m.unit, lang) if h and h.target is not None else "—")
         if chart.trouble and h is None:
             note = trouble_words(chart.trouble, lang)
         elif not chart.periods:
-            note = w("charts.no_data", lang)
+            note = t("mail.charts.no_data", lang)
         elif picture.png is None:
-            note = w("charts.failed", lang, reason=picture.problem, href=href)
+            note = t("mail.charts.failed", lang, reason=picture.problem, href=href)
         else:
             note = trouble_words(chart.trouble, lang) if chart.trouble else ""
         blocks.append(ChartBlock(title, href, cid if picture.png is not None else "", alt, note))
@@ -267,9 +263,9 @@ def _programme(numbers: SnapshotNumbers, spec: SnapshotSpec, lang: str, public_u
         title = row.get("title_zh" if lang == "zh" else "title_en") or row.get("title_en") or ""
         due = labels.date_label(row["planned_end"], lang) if isinstance(row.get("planned_end"), date) else "—"
         state = t(f"milestone.{row.get('status')}", lang)
-        return Line(f"{row['milestone_id']} {title} — {w('programme.due', lang, date=due)} ({state})", tone, href)
+        return Line(f"{row['milestone_id']} {title} — {t('mail.programme.due', lang, date=due)} ({state})", tone, href)
 
-    overdue = [line(r, "bad") for r in status.overdue] or [Line(w("programme.none_overdue", lang))]
-    upcoming = [line(r, "") for r in status.upcoming] or [Line(w("programme.none_upcoming", lang))]
-    return [(w("programme.counts", lang), [Line(counts, href=href)]), (w("programme.overdue", lang), overdue),
-            (w("programme.upcoming", lang), upcoming)]
+    overdue = [line(r, "bad") for r in status.overdue] or [Line(t("mail.programme.none_overdue", lang))]
+    upcoming = [line(r, "") for r in status.upcoming] or [Line(t("mail.programme.none_upcoming", lang))]
+    return [(t("chart.milestones", lang), [Line(counts, href=href)]), (t("outcome.overdue", lang), overdue),
+            (t("milestone.due_soon", lang), upcoming)]

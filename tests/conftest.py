@@ -1,8 +1,10 @@
 """Shared fixtures: one demo database per test session, built by code from a fixed seed and date."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -16,6 +18,9 @@ pytest_plugins = ["tests.postgres_server"]
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-27"
 DEMO_RECORDS = 20_000
+# Browser tests take screenshots as they go; scripts/screenshots.sh points them at docs/ (VANTAGE_DOCS=docs).
+DOCS = Path(os.environ["VANTAGE_DOCS"]).resolve() if os.environ.get("VANTAGE_DOCS") else (
+    Path(tempfile.gettempdir()) / "vantage-test-docs")
 
 
 @pytest.fixture(autouse=True)

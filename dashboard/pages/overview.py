@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple
 
 import dash
 from dash import Dash, Input, Output, dcc, html
@@ -11,10 +11,12 @@ from dash import Dash, Input, Output, dcc, html
 from core.i18n import t
 from dashboard import context
 from dashboard.components import kpi_tile, tile_placeholder, warning_block
-from dashboard.filters import FilterIds, filter_bar, register_filter_callback
+from dashboard.filters import FilterIds, filter_bar, in_scope, register_filter_callback
 from dashboard.safe import guarded
 from dashboard.state import ViewState
+from metrics.engine.answers import Answer, Headline
 from metrics.engine.periods import Filters, add_months
+from metrics.engine.protocol import Questions
 from metrics.semantics.model import Metric, Pillar
 
 dash.register_page(__name__, path="/", name="Overview", title="Vantage", order=0, nav=True, label_key="nav.overview")
@@ -39,8 +41,9 @@ Draw = Callable[[Metric, str], Any]  # a metric and a tile size ("hero" | "tile"
 def layout(**query: Any) -> html.Div:
     """The page skeleton for the URL's view: filters, then every tile as a placeholder that a callback fills."""
     view, problems = ViewState.from_query(query)
+    view = in_scope(view)  # a department lead's view says it is their department's
     lang = view.lang(context.default_language())
-    catalogue: dict[str, Metric] = context.engine().catalogue
+    catalogue: Mapping[str, Metric] = context.engine().catalogue
     placeholder: Draw = lambda metric, size: tile_placeholder(metric, lang, size)  # noqa: E731
     return html.Div([
         dcc.Store(id=ids.VIEW, data=view.to_data()),
@@ -56,12 +59,12 @@ def layout(**query: Any) -> html.Div:
     ], className="page-overview", lang="zh-CN" if lang == "zh" else "en")
 
 
-def results(catalogue: dict[str, Metric], draw: Draw) -> list[Any]:
+def results(catalogue: Mapping[str, Metric], draw: Draw) -> list[Any]:
     """The programme's three results, large."""
     return [draw(catalogue[k], "hero") for k in RESULTS if k in catalogue]
 
 
-def pillars(catalogue: dict[str, Metric], lang: str, draw: Draw) -> list[html.Section]:
+def pillars(catalogue: Mapping[str, Metric], lang: str, draw: Draw) -> list[html.Section]:
     """A section per programme pillar with a tile per KPI in it."""
     sections = []
     for pillar in Pillar:
@@ -78,11 +81,11 @@ class Numbers(NamedTuple):  # not a dataclass: Dash pages loads this module outs
     """What a tile shows of one KPI: the filters it was asked with, its headline and its monthly sparkline."""
 
     filters: Filters
-    answer: Any
+    answer: Answer[Headline]
     sparkline: list[float | None]
 
 
-def ask(engine: Any, metric: Metric, view: ViewState, today: date) -> Numbers:
+def ask(engine: Questions, metric: Metric, view: ViewState, today: date) -> Numbers:
     """The engine's answers behind one tile (no request context needed: safe to run beside the others)."""
     filters = view.filters(today, metric.dimensions)
     return Numbers(filters, engine.headline(metric.key, filters), _spark(engine, metric.key, filters))
@@ -106,7 +109,7 @@ def tile_for(metric: Metric, view: ViewState, size: str, asked: Future | None, r
     return guarded(compute, lambda message: kpi_tile(metric, lang, theme, href, error=message, size=size), lang)
 
 
-def _spark(engine: Any, key: str, filters: Filters) -> list[float | None]:
+def _spark(engine: Questions, key: str, filters: Filters) -> list[float | None]:
     """Monthly values of the year up to the period's end; a failing trend leaves the tile without a sparkline."""
     last_month = (filters.end - timedelta(days=1)).replace(day=1)
     window = filters.with_period(add_months(last_month, 1 - SPARK_MONTHS), add_months(last_month, 1))
@@ -129,7 +132,7 @@ def register_callbacks(app: Dash) -> None:
         view = ViewState.from_data(data)
         lang = view.lang(context.default_language())
         engine, today = context.engine(), context.today()  # the viewer's scope, taken here in the request
-        catalogue: dict[str, Metric] = engine.catalogue
+        catalogue: Mapping[str, Metric] = engine.catalogue
         # The engine's work runs outside Python's lock (polars), so KPIs asked side by side use every core when
         # their answers are not cached yet (a cached answer costs the same either way). Each KPI is asked once,
         # for its grid tile and its results-strip tile alike; the workers touch no request state.

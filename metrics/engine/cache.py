@@ -5,13 +5,14 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import diskcache
 
 from connectors.base import DataVersion
+from metrics.engine.answers import Answer
 
-_MISSING = object()
+T = TypeVar("T")
 
 
 class ResultCache:
@@ -28,7 +29,7 @@ class ResultCache:
     def _open(self) -> None:
         self.store = diskcache.Cache(str(self.folder), size_limit=2**30, eviction_policy="least-recently-used")
 
-    def _safely(self, action: Callable[[], Any], default: Any = None) -> Any:
+    def _safely(self, action: Callable[[], T], default: T) -> T:
         try:
             if not self.folder.is_dir():
                 raise FileNotFoundError(self.folder)
@@ -44,27 +45,37 @@ class ResultCache:
     def version(self, source: str, table: str, ttl: float, fetch: Callable[[], DataVersion]) -> DataVersion:
         """The table's data version, asked of the source at most once per TTL."""
         key = f"version:{source}:{table}"
-        found = self._safely(lambda: self.store.get(key, default=_MISSING), _MISSING)
-        if found is not _MISSING:
-            return found  # type: ignore[return-value]
+        found = self._safely(lambda: self.store.get(key, default=None), None)
+        if isinstance(found, DataVersion):
+            return found
         version = fetch()
-        self._safely(lambda: self.store.set(key, version, expire=ttl))
+        self._safely(lambda: self.store.set(key, version, expire=ttl), None)
         return version
 
-    def get(self, key: str) -> Any:
-        return self._safely(lambda: self.store.get(key, default=None))
+    def remember(self, key: str, compute: Callable[[], T]) -> T:
+        """The value stored under key, else computed and stored (a key that names a data version never goes stale)."""
+        found = self._safely(lambda: self.store.get(key, default=None), None)
+        if found is not None:
+            return found
+        value = compute()
+        if value is not None:
+            self._safely(lambda: self.store.set(key, value), None)
+        return value
 
-    def put(self, key: str, question: str, value: Any) -> None:
+    def get(self, key: str) -> Answer[Any] | None:
+        return self._safely(lambda: self.store.get(key, default=None), None)
+
+    def put(self, key: str, question: str, value: Answer[Any]) -> None:
         """Store an answer under its full key and as the last good answer to its question."""
-        self._safely(lambda: (self.store.set(key, value), self.store.set(f"last:{question}", value)))
+        self._safely(lambda: (self.store.set(key, value), self.store.set(f"last:{question}", value)), None)
 
-    def last_good(self, question: str) -> Any:
-        return self._safely(lambda: self.store.get(f"last:{question}", default=None))
+    def last_good(self, question: str) -> Answer[Any] | None:
+        return self._safely(lambda: self.store.get(f"last:{question}", default=None), None)
 
     def clear(self) -> int:
         return self._safely(self.store.clear, 0)
 
 
-def digest(*parts: Any) -> str:
+def digest(*parts: object) -> str:
     """A stable hash of JSON-able parts."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]

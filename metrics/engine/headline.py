@@ -1,4 +1,4 @@
-"""A KPI's headline for a period: value, previous period, baseline, target and the status its trend supports."""
+"""A KPI's headline for a period: value, previous period, baseline, and the status decision for its goal."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -6,15 +6,17 @@ from datetime import date, timedelta
 import polars as pl
 
 from metrics.engine.answers import Headline
+from metrics.engine.baselines import subject
+from metrics.engine.decision import Goal, decide
 from metrics.engine.periods import Filters, add_months, month_start
 from metrics.engine.planning import Ask, Planner
-from metrics.engine.status import judge, months_to_target
 from metrics.semantics.model import Grain, Metric, MetricKind
 
 
-def headline(planner: Planner, metric: Metric, filters: Filters, target_date: date | None) -> Headline:
-    """The headline of `metric` for the filters, from one batch of scans."""
-    baseline_period = planner.baseline_period(metric)
+def headline(planner: Planner, metric: Metric, filters: Filters, goal: Goal, today: date) -> Headline:
+    """The headline of `metric` for the filters, judged on `today` against the goal of their slice, from one batch
+    of scans."""
+    baseline_ask = subject(planner, metric, filters)  # the metric (a CHANGE metric: its base) over the baseline
     # The trend behind the status: the monthly values of the six months up to the period's end.
     trend_filters = filters.with_period(add_months(month_start(filters.end - timedelta(days=1)), -5), filters.end)
     # A calendar month and the month before it are rows of that monthly trend (same rows, same expression):
@@ -23,8 +25,8 @@ def headline(planner: Planner, metric: Metric, filters: Filters, target_date: da
     asks = [Ask(metric, trend_filters, (), Grain.MONTH)]
     if not one_month:
         asks += [Ask(metric, filters), Ask(metric, filters.previous())]
-    if baseline_period is not None and metric.kind is not MetricKind.CHANGE:
-        asks.append(Ask(metric, filters.with_period(*baseline_period)))
+    if baseline_ask is not None:
+        asks.append(baseline_ask)
     trend, *rest = planner.tables(asks)
     if one_month:
         value, rows = _month_of(trend, filters.start)
@@ -33,13 +35,15 @@ def headline(planner: Planner, metric: Metric, filters: Filters, target_date: da
         now, before, *rest = rest
         value, rows, previous = now["value"][0], int(now["rows"][0]), before["value"][0]
     base = rest
-    baseline = 0.0 if metric.kind is MetricKind.CHANGE else (base[0]["value"][0] if base else None)
+    live = base[0]["value"][0] if base else None
+    # Once the window has closed, the recorded baseline, and whether the data now gives another (a restatement).
+    baseline, restated = (planner.frozen.settle(planner, baseline_ask, live)
+                          if planner.frozen is not None and baseline_ask is not None else (live, None))
+    baseline = 0.0 if metric.kind is MetricKind.CHANGE else baseline  # a change is measured from its baseline
     monthly = [v for v in trend.sort("period")["value"] if v is not None]
-    months_left = None if target_date is None else (target_date - filters.end).days / 30.44
-    status = judge(value, metric.target, metric.good, monthly, months_left)
-    eta = months_to_target(monthly, metric.target, metric.good) if metric.target is not None else None
-    return Headline(metric.key, value, previous, rows, baseline, metric.target, target_date, status, eta,
-                    filters.start, filters.end)
+    decision = decide(metric, value, rows, goal, monthly, filters.start, filters.end, today)
+    return Headline(metric.key, value, previous, rows, baseline, filters.start, filters.end, decision,
+                    restated=restated)
 
 
 def _month_of(trend: pl.DataFrame, month: date) -> tuple[float | None, int]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from core.errors import VantageError
+from core.store import SqliteStore, read_only
 from metrics.semantics.model import Metric, MetricKind
 
 FILE_NAME = "definitions.sqlite"
@@ -25,6 +26,14 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS definitions (
     module TEXT NOT NULL,
     recorded_at TEXT NOT NULL
 )"""
+
+
+class DefinitionLog(SqliteStore):
+    """The definitions file: written once per start, so it keeps SQLite's default journal as it always has."""
+
+    FILE = FILE_NAME
+    SCHEMA = SCHEMA
+    WAL = False
 
 
 @dataclass(frozen=True)
@@ -51,12 +60,8 @@ def record(path: Path, catalogue: Mapping[str, Metric], now: datetime) -> list[V
     """Note every metric whose definition differs from the last one recorded; return the versions added."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(path, timeout=30, isolation_level=None)
-        try:
-            con.execute(SCHEMA)
-            # One writer at a time: workers starting together must not both note the same change.
-            con.execute("BEGIN IMMEDIATE")
+        # One writer at a time: workers starting together must not both note the same change.
+        with DefinitionLog(path).transaction() as con:
             latest = {metric: (version, module) for metric, version, module in con.execute(
                 "SELECT metric, version, module FROM definitions "
                 "WHERE id IN (SELECT max(id) FROM definitions GROUP BY metric)")}
@@ -73,10 +78,7 @@ def record(path: Path, catalogue: Mapping[str, Metric], now: datetime) -> list[V
                 added.append(Version(key, version, None if same else last, metric.module, now.replace(microsecond=0)))
             con.executemany("INSERT INTO definitions (metric, version, previous, module, recorded_at) VALUES "
                             "(?, ?, ?, ?, ?)", [(v.metric, v.version, v.previous, v.module, stamp) for v in added])
-            con.execute("COMMIT")
-            return added
-        finally:
-            con.close()
+        return added
     except (OSError, sqlite3.Error) as exc:
         raise _failed(path, exc) from None
 
@@ -93,11 +95,8 @@ def versions(path: Path, keys: Iterable[str] | None = None) -> list[Version]:
     if wanted is not None:
         sql += f" WHERE metric IN ({', '.join('?' * len(wanted))})"
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-        try:
+        with read_only(path, wait=10) as con:
             rows = con.execute(sql + " ORDER BY id", wanted or []).fetchall()
-        finally:
-            con.close()
     except sqlite3.Error as exc:
         raise _failed(path, exc) from None
     return [Version(m, v, p, mod, datetime.fromisoformat(at)) for m, v, p, mod, at in rows]

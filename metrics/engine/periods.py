@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 PRESETS = ("month", "quarter", "ytd", "last_90d", "custom")
+# Filters on dimensions: (dimension, a value or a tuple of values) pairs.
+DimensionFilters = tuple[tuple[str, str | tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -13,7 +16,7 @@ class Filters:
 
     start: date
     end: date
-    where: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
+    where: DimensionFilters = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "where", tuple(sorted(self.where, key=lambda pair: pair[0])))
@@ -29,7 +32,7 @@ class Filters:
     def with_period(self, start: date, end: date) -> Filters:
         return replace(self, start=start, end=end)
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "where": list(self.where)}
 
 

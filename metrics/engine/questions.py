@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 import polars as pl
@@ -16,12 +17,14 @@ import polars as pl
 from config.settings import Config
 from connectors.base import Connector, DataVersion, Where
 from core.errors import SourceError, UnknownName, VantageError
-from metrics.engine.answers import Answer, DetailPage, Headline
+from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
+from metrics.engine.baselines import BaselineStore, FrozenBaselines, Restatement
 from metrics.engine.cache import ResultCache, digest
+from metrics.engine.decision import goal_for, slice_targets
 from metrics.engine.details import detail_page
 from metrics.engine.headline import headline as compute_headline
 from metrics.engine.periods import Filters, add_months, month_start
-from metrics.engine.planning import Ask, Planner
+from metrics.engine.planning import Ask, Planner, Span, read_span
 from metrics.semantics.model import Change, Grain, Metric, MetricKind
 
 T = TypeVar("T")
@@ -36,6 +39,7 @@ class Engine:
     config: Config
     cache: ResultCache
     now: Callable[[], datetime] = datetime.now
+    baselines: BaselineStore | None = None  # where closed baseline windows are recorded; None: always live
     _programme_start: date | None = field(default=None, init=False)
 
     # -- catalogue -------------------------------------------------------------------------------------------
@@ -47,7 +51,14 @@ class Engine:
 
     @property
     def planner(self) -> Planner:
-        return Planner(self.metric, self.connectors, self.baseline_period)
+        return Planner(self.metric, self.connectors, self.baseline_period, self.data_span,
+                       None if self.baselines is None else FrozenBaselines(self.baselines, self.now))
+
+    def data_span(self, metric: Metric) -> Span | None:
+        """The first day and as-of of a metric's table (the rate windows' clip), read once per data version."""
+        version = self._versions(metric)[f"{metric.source}.{metric.table}"]
+        key = digest("span", metric.source, metric.table, metric.time_column, version.token)
+        return self.cache.remember(key, lambda: read_span(self.connectors[metric.source], metric))
 
     def _rows_metric(self, metric: Metric) -> Metric:
         """The metric whose rows stand behind this one (a CHANGE's base, a DERIVED's first input)."""
@@ -90,15 +101,32 @@ class Engine:
         start = month_start(start)
         return add_months(start, -metric.baseline_months), start
 
+    def restated_baselines(self) -> dict[str, list[Restatement]]:
+        """Per metric of the catalogue whose baseline is restated, every recorded baseline (company-wide, then per
+        slice) the data now gives differently (a CHANGE metric's are its base's); records those due first."""
+        if self.baselines is None:
+            return {}
+        frozen, planner, out = FrozenBaselines(self.baselines, self.now), self.planner, {}
+        for metric in self.catalogue.values():
+            window = self.baseline_period(metric)
+            of = self.metric(metric.base) if metric.kind is MetricKind.CHANGE else metric
+            found = frozen.restatements(planner, of, window) if window is not None else []
+            if found:
+                out[metric.key] = found
+        return out
+
     def target_date(self, metric: Metric) -> date | None:
         start = self.programme_start()
         return None if start is None else add_months(month_start(start), metric.target_month) - timedelta(days=1)
 
     # -- public questions --------------------------------------------------------------------------------------
     def headline(self, key: str, filters: Filters) -> Answer[Headline]:
-        metric = self.metric(key)
-        return self._answer(metric, "headline", filters.params(),
-                            lambda: compute_headline(self.planner, metric, filters, self.target_date(metric)))
+        """Value, previous period, baseline and the status decision against the goal of the filters' slice."""
+        metric, today = self.metric(key), self.now().date()
+        own = slice_targets(metric, filters.where, self.config.targets)  # a new one must not serve the old decision
+        return self._answer(metric, "headline", {**filters.params(), "targets": own, "today": today.isoformat()},
+                            lambda: compute_headline(self.planner, metric, filters, goal_for(
+                                metric, filters.where, self.config.targets, self.target_date(metric)), today))
 
     def value(self, key: str, filters: Filters) -> Answer[float | None]:
         """Only the value for the filters (no previous period, baseline or status)."""
@@ -147,7 +175,7 @@ class Engine:
             self.planner, metric, self._rows_metric(metric), filters, page, page_size, sort_by, descending,
             only_to_fix))
 
-    def explain(self, key: str, filters: Filters) -> dict[str, Any]:
+    def explain(self, key: str, filters: Filters) -> Explanation:
         """How the number is computed: definition, source, formula and the filters applied."""
         metric = self.metric(key)
         rows_metric = self._rows_metric(metric)
@@ -179,7 +207,7 @@ class Engine:
 
     # -- caching and freshness ---------------------------------------------------------------------------------
     def _versions(self, metric: Metric) -> dict[str, DataVersion]:
-        versions = {}
+        versions: dict[str, DataVersion] = {}
         for source, table in sorted(self._sources(metric)):
             if source not in self.connectors:
                 raise SourceError(f"source '{source}' is not declared", f"metric {metric.key}",
@@ -187,7 +215,7 @@ class Engine:
             spec = self.config.sources[source]
             connector = self.connectors[source]
             versions[f"{source}.{table}"] = self.cache.version(
-                source, table, spec.cache_ttl_seconds, lambda c=connector, t=table: c.data_version(t))
+                source, table, spec.cache_ttl_seconds, partial(connector.data_version, table))
         return versions
 
     def _answer(self, metric: Metric, op: str, params: dict[str, Any], compute: Callable[[], T]) -> Answer[T]:

@@ -6,11 +6,19 @@ gets exactly what the viewer's scope allows and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Callable
 
+import polars as pl
+
+from config.settings import Config
 from core.errors import AccessDenied
+from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
+from metrics.engine.cache import ResultCache
 from metrics.engine.periods import Filters
+from metrics.engine.protocol import Questions
 from metrics.engine.questions import Engine
+from metrics.semantics.model import Grain, Metric
 
 DEPARTMENT = "department"
 
@@ -28,7 +36,7 @@ class Scope:
             raise AccessDenied(f"metric '{key}' is outside your access", self.label,
                                "ask an administrator for a role that includes it")
 
-    def narrow(self, metric: Any, filters: Filters) -> Filters:
+    def narrow(self, metric: Metric, filters: Filters) -> Filters:
         """The filters with the viewer's department forced in; refused when the metric has no department."""
         self.check_metric(metric.key)
         if self.department is None:
@@ -52,7 +60,7 @@ class ScopedEngine:
         self.engine, self.scope = engine, scope
 
     @property
-    def catalogue(self) -> dict:
+    def catalogue(self) -> dict[str, Metric]:
         return {k: m for k, m in self.engine.catalogue.items() if self.visible(k)}
 
     def visible(self, key: str) -> bool:
@@ -62,7 +70,7 @@ class ScopedEngine:
             return False
         return self.scope.department is None or DEPARTMENT in metric.dimensions
 
-    def metric(self, key: str) -> Any:
+    def metric(self, key: str) -> Metric:
         metric = self.engine.metric(key)
         self.scope.check_metric(key)
         return metric
@@ -70,33 +78,56 @@ class ScopedEngine:
     def _narrow(self, key: str, filters: Filters) -> Filters:
         return self.scope.narrow(self.engine.metric(key), filters)
 
-    def headline(self, key: str, filters: Filters) -> Any:
+    # -- calendar and settings: they carry no numbers, so they pass through ------------------------------------
+    @property
+    def config(self) -> Config:
+        return self.engine.config
+
+    @property
+    def cache(self) -> ResultCache:
+        return self.engine.cache
+
+    @property
+    def now(self) -> Callable[[], datetime]:
+        return self.engine.now
+
+    def programme_start(self) -> date | None:
+        return self.engine.programme_start()
+
+    def baseline_period(self, metric: Metric) -> tuple[date, date] | None:
+        return self.engine.baseline_period(metric)
+
+    def target_date(self, metric: Metric) -> date | None:
+        return self.engine.target_date(metric)
+
+    def milestones(self) -> pl.DataFrame:
+        return self.engine.milestones()
+
+    # -- numbers, within the scope -----------------------------------------------------------------------------
+    def headline(self, key: str, filters: Filters) -> Answer[Headline]:
         return self.engine.headline(key, self._narrow(key, filters))
 
-    def value(self, key: str, filters: Filters) -> Any:
+    def value(self, key: str, filters: Filters) -> Answer[float | None]:
         return self.engine.value(key, self._narrow(key, filters))
 
-    def trend(self, key: str, filters: Filters, grain: Any = None) -> Any:
+    def trend(self, key: str, filters: Filters, grain: Grain | None = None) -> Answer[pl.DataFrame]:
         return self.engine.trend(key, self._narrow(key, filters), grain)
 
-    def breakdown(self, key: str, filters: Filters, dimension: str) -> Any:
+    def breakdown(self, key: str, filters: Filters, dimension: str) -> Answer[pl.DataFrame]:
         return self.engine.breakdown(key, self._narrow(key, filters), dimension)
 
-    def drill(self, key: str, filters: Filters, path: tuple[str, ...]) -> Any:
+    def drill(self, key: str, filters: Filters, path: tuple[str, ...]) -> tuple[str | None, Filters]:
         level, drilled = self.engine.drill(key, filters, path)
         return level, self._narrow(key, drilled)
 
-    def detail(self, key: str, filters: Filters, *args: Any, **kwargs: Any) -> Any:
-        return self.engine.detail(key, self._narrow(key, filters), *args, **kwargs)
+    def detail(self, key: str, filters: Filters, page: int = 0, page_size: int = 50, sort_by: str | None = None,
+               descending: bool = False, only_to_fix: bool = True) -> Answer[DetailPage]:
+        return self.engine.detail(key, self._narrow(key, filters), page, page_size, sort_by, descending, only_to_fix)
 
-    def explain(self, key: str, filters: Filters) -> dict:
+    def explain(self, key: str, filters: Filters) -> Explanation:
         return self.engine.explain(key, self._narrow(key, filters))
 
-    def milestones(self) -> Any:
-        return self.engine.milestones()
 
-    def __getattr__(self, name: str) -> Any:
-        # Calendar and catalogue facts (programme_start, baseline_period, target_date) carry no numbers.
-        if name in ("programme_start", "baseline_period", "target_date", "config", "cache", "now"):
-            return getattr(self.engine, name)
-        raise AttributeError(name)
+if TYPE_CHECKING:  # mypy checks here that both engines answer every question of the protocol
+    _engine: type[Questions] = Engine
+    _scoped: type[Questions] = ScopedEngine

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.semantics.model import Direction, Metric, MetricKind, Pillar, Text, Unit
+from metrics.semantics.model import Direction, Metric, MetricKind, Pillar, Shared, Text, Unit
 from metrics.semantics.registry import register
 
 SOURCE, TABLE, TIME = "demo", "master_records", "updated_at"
@@ -36,8 +36,8 @@ MISSING_FIELDS = pl.concat_str([pl.when(pl.col(c).is_null()).then(pl.lit(f"missi
 DUPLICATE_KEY = [pl.col("domain"), pl.col("name").str.strip_chars().str.to_lowercase(), pl.col("tax_id").fill_null("")]
 STANDARD_CODE = pl.col("code").fill_null("").str.contains(r"^MAT-[0-9]{6}$")
 
-COMMON = dict(source=SOURCE, table=TABLE, time_column=TIME, dimensions=DIMENSIONS, drill_path=DRILL_PATH,
-              detail_columns=DETAIL, pillar=Pillar.DATA_QUALITY, owner="Head of Data Governance")
+COMMON = Shared(source=SOURCE, table=TABLE, time_column=TIME, dimensions=DIMENSIONS, drill_path=DRILL_PATH,
+                detail_columns=DETAIL, pillar=Pillar.DATA_QUALITY, owner="Head of Data Governance")
 
 
 def declare() -> None:

@@ -8,12 +8,12 @@ re-engineered processes, and they are read beside the process numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
 from metrics.engine.periods import Filters
-from metrics.semantics.model import Direction, Grain, Metric, MetricKind, Pillar, Text, Unit
+from metrics.engine.protocol import Questions
+from metrics.semantics.model import Direction, Grain, Metric, MetricKind, Pillar, Shared, Text, Unit
 from metrics.semantics.registry import register
 
 COMMENT = pl.col("comment").fill_null("")
@@ -28,7 +28,7 @@ THEMES: tuple[tuple[str, str], ...] = (
 THEME = pl.coalesce([pl.when(COMMENT.str.contains(pattern)).then(pl.lit(theme)) for theme, pattern in THEMES])
 COMPLAINT = THEME.is_not_null()
 THEMES_SHOWN = 10_000  # the most complaints one theme count reads (a month of a large company's survey)
-COMMON = dict(
+COMMON = Shared(
     source="demo", table="feedback_responses", time_column="responded_on", pillar=Pillar.PROCESS,
     owner="PMO Lead", dimensions=("department", "system"), drill_path=("department", "system"),
     detail_columns=("response_id", "responded_on", "department", "system", "satisfaction", "comment"))
@@ -47,6 +47,7 @@ def declare() -> None:
             needs_fixing=pl.col("satisfaction") <= 2, **COMMON),
         Metric(
             key="complaint_share", kind=MetricKind.RATIO, unit=Unit.PERCENT, good=Direction.DOWN, target=0.3,
+            min_sample=10,  # survey responses, as for the satisfaction score (SCORE's default)
             title=Text("Survey responses with a complaint", "含投诉的调查答卷"),
             description=Text("Share of the monthly feedback-survey responses in the period whose comment names a "
                              "known complaint: slow approvals, duplicate data entry, report errors, access requests "
@@ -68,7 +69,7 @@ class ThemeCounts:
     truncated: bool  # more complaints than THEMES_SHOWN: the counts cover the newest ones read
 
 
-def theme_counts(engine: Any, filters: Filters, grain: Grain = Grain.MONTH) -> ThemeCounts:
+def theme_counts(engine: Questions, filters: Filters, grain: Grain = Grain.MONTH) -> ThemeCounts:
     """The most frequent complaint themes in the period, overall and per month (or quarter), through the engine
     (so the viewer's scope applies)."""
     complaints = engine.detail("complaint_share", filters, 0, THEMES_SHOWN, "responded_on", True, True).data

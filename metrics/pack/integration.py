@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.semantics.model import Direction, Metric, MetricKind, Pillar, Text, Unit
+from metrics.semantics.model import Direction, Metric, MetricKind, Per, Pillar, Shared, TargetScope, Text, Unit
 from metrics.semantics.registry import register
 
 ON_PLATFORM = pl.col("via_platform") == 1
-COMMON = dict(
+COMMON = Shared(
     source="demo", table="api_calls", time_column="day", pillar=Pillar.INTEGRATION, owner="Enterprise Architect",
     dimensions=("department", "source_system", "target_system", "interface_id"),
     drill_path=("department", "source_system", "interface_id"),
@@ -19,10 +19,12 @@ def declare() -> None:
     register(
         Metric(
             key="api_calls_per_day", kind=MetricKind.SIMPLE, unit=Unit.PER_DAY, good=Direction.UP, target=25_000,
+            target_scope=TargetScope.PER_SLICE,  # a sum: each department's own target ([[targets]] in the config)
             title=Text("API calls per day", "日均API调用量"),
-            description=Text("Calls between systems through their interfaces, summed per day and averaged over the "
-                             "days in the period.", "系统间接口调用次数，按日汇总后在期间内的日均值。"),
-            value=pl.col("calls").sum() / pl.col("day").n_unique(),
+            description=Text("Calls between systems through their interfaces in the period, divided by its calendar "
+                             "days (up to the latest day with data).",
+                             "期间内系统间接口调用次数，除以期间的自然日数（截至数据的最新日期）。"),
+            value=pl.col("calls").sum(), per=Per.DAY,
             problems=pl.when(ON_PLATFORM).then(pl.lit("")).otherwise(pl.lit("point-to-point, not on the platform")),
             needs_fixing=~ON_PLATFORM, **COMMON),
         Metric(

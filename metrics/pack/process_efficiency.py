@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.semantics.model import Change, Direction, Metric, MetricKind, Pillar, Text, Unit
+from metrics.semantics.model import (Change, Direction, Metric, MetricKind, Per, Pillar, Shared, TargetScope, Text,
+                                     Unit)
 from metrics.semantics.registry import register
 
 HOURLY_COST_CNY = 180.0  # fully loaded cost of an hour of clerical work, from the finance team's 2025 rate card
 
 AUTOMATED = pl.col("mode") == "automated"
 MINUTES_SAVED = (pl.col("standard_manual_minutes") - pl.col("duration_minutes")).clip(lower_bound=0) * AUTOMATED
-MONTHS_ACTIVE = pl.col("started_at").dt.truncate("1mo").n_unique()
-COMMON = dict(
+COMMON = Shared(
     source="demo", table="process_runs", time_column="started_at", pillar=Pillar.PROCESS,
     owner="Head of Process Excellence", dimensions=("department", "process", "source_system", "mode"),
     drill_path=("department", "process", "source_system"),
@@ -32,11 +32,14 @@ def declare() -> None:
             **COMMON),
         Metric(
             key="hours_saved", kind=MetricKind.SIMPLE, unit=Unit.HOURS, good=Direction.UP, target=1500,
+            target_scope=TargetScope.PER_SLICE,  # a sum: each department's own target ([[targets]] in the config)
             title=Text("Hours saved per month", "每月节省工时"),
             description=Text("Hours saved by automated runs against the time-study standard for doing the same run by "
-                             "hand, averaged per calendar month in the period.",
-                             "自动化运行相对于手工标准工时所节省的小时数，按期间内的自然月平均。"),
-            value=MINUTES_SAVED.sum() / 60 / MONTHS_ACTIVE, **COMMON),
+                             "hand, per month: the mean of the period's calendar months, or over a period of part "
+                             "months its total scaled to an average month.",
+                             "自动化运行相对于手工标准工时所节省的小时数，按月计：整月期间取各自然月的平均值，"
+                             "非整月期间按平均月长折算。"),
+            value=MINUTES_SAVED.sum() / 60, per=Per.MONTH, **COMMON),
         Metric(
             key="error_rate", kind=MetricKind.RATIO, unit=Unit.PERCENT, good=Direction.DOWN, target=0.02,
             title=Text("Process error rate", "流程差错率"),
@@ -52,6 +55,7 @@ def declare() -> None:
             base="error_rate", change=Change.RELATIVE_REDUCTION, **COMMON),
         Metric(
             key="labour_value_saved", kind=MetricKind.DERIVED, unit=Unit.CNY, good=Direction.UP, target=270_000,
+            target_scope=TargetScope.PER_SLICE,  # a sum: each department's own target ([[targets]] in the config)
             title=Text("Value of hours saved per month", "每月节省工时价值"),
             description=Text(f"Hours saved per month × CNY {HOURLY_COST_CNY:.0f}, the fully loaded hourly cost of "
                              "clerical work.", f"每月节省工时 × 每小时人工综合成本 {HOURLY_COST_CNY:.0f} 元。"),

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.semantics.model import Direction, Metric, MetricKind, Pillar, Text, Unit
+from metrics.semantics.model import Direction, Metric, MetricKind, Pillar, Shared, Text, Unit
 from metrics.semantics.registry import register
 
 HOURS = (pl.col("resolved_at") - pl.col("opened_at")).dt.total_seconds() / 3600
 RESOLVED = pl.col("resolved_at").is_not_null()
-COMMON = dict(
+COMMON = Shared(
     source="demo", table="service_requests", time_column="opened_at", pillar=Pillar.SERVICE,
     owner="IT Service Manager", dimensions=("department", "system", "category"),
     drill_path=("department", "system", "category"),

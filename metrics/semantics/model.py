@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields, replace
 from enum import Enum
+from typing import TypedDict
 
 import polars as pl
 
@@ -55,11 +56,30 @@ class Grain(Enum):
         return {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}[self.value]
 
 
+class Per(Enum):
+    """The time a rate is per: its value expression gives the period's total, the engine divides it (README "Rates")."""
+
+    DAY = "day"  # the total over the calendar days of the window
+    MONTH = "month"  # the mean of whole months' totals, else the total scaled to an average month (30.4375 days)
+
+
 class Change(Enum):
     """How a CHANGE metric compares now with the baseline."""
 
     RELATIVE_REDUCTION = "relative_reduction"  # 1 - now / baseline
     ABSOLUTE_REDUCTION = "absolute_reduction"  # baseline - now
+
+
+class TargetScope(Enum):
+    """How a metric's target applies to one slice of it (a department, a system)."""
+
+    SAME = "same"  # the same target for every slice: rates, averages, durations, scores
+    PER_SLICE = "per_slice"  # each slice's own target, given as data ([[targets]] in the config); none: no target
+    NONE = "none"  # the programme's target only: a slice shows its value and trend without a target
+
+
+# The fewest rows (events, milestones) behind a value for it to get a status, when a metric does not say.
+MIN_SAMPLE = {"percent": 20, "hours": 10, "days": 5, "score": 10, "cny": 1, "count": 1, "per_day": 1}
 
 
 @dataclass(frozen=True)
@@ -94,10 +114,13 @@ class Metric:
     target: float | None = None
     target_month: int = 18
     baseline_months: int = 3
+    target_scope: TargetScope = TargetScope.SAME  # how the target applies to one department or system
+    min_sample: int | None = None  # fewest rows (events, milestones) for a status; None: MIN_SAMPLE of its unit
     source: str = ""
     table: str = ""
     time_column: str = ""
     grain: Grain = Grain.MONTH
+    per: Per | None = None  # a rate: `value` is the total, divided per day or month of the window
     value: pl.Expr | None = None
     numerator: pl.Expr | None = None
     denominator: pl.Expr | None = None
@@ -115,11 +138,9 @@ class Metric:
     module: str = ""
 
     @property
-    def target_per_slice(self) -> bool:
-        """Whether the target holds for each department or system too (rates, averages, durations, scores) or only
-        for the programme's total (sums such as hours saved, money, calls per day)."""
-        return self.target is not None and (self.unit in (Unit.PERCENT, Unit.DAYS, Unit.SCORE) or (
-            self.unit is Unit.HOURS and self.good is Direction.DOWN))
+    def sample_needed(self) -> int:
+        """The fewest rows behind a value for it to get a status: `min_sample`, else its unit's default."""
+        return self.min_sample if self.min_sample is not None else MIN_SAMPLE[self.unit.value]
 
     def expressions(self) -> dict[str, pl.Expr]:
         return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), pl.Expr)}
@@ -149,9 +170,24 @@ class Metric:
         return _fingerprint(replace(self, module=module), tuple(f.name for f in fields(self)))
 
 
+class Shared(TypedDict):
+    """What the metrics of one pack file share (their rows, how they are cut, their owner), spread into each
+    declaration as `Metric(key=..., **COMMON)`; typed, so a misspelt or mistyped field fails the type check."""
+
+    source: str
+    table: str
+    time_column: str
+    pillar: Pillar
+    owner: str
+    dimensions: tuple[str, ...]
+    drill_path: tuple[str, ...]
+    detail_columns: tuple[str, ...]
+
+
 # The fields whose edit changes a number the engine returns (definition_hash).
 NUMBER_FIELDS = ("key", "kind", "source", "table", "time_column", "grain", "value", "numerator", "denominator",
-                 "row_filter", "base", "change", "scale", "inputs", "formula", "dimensions", "baseline_months")
+                 "row_filter", "base", "change", "scale", "inputs", "formula", "dimensions", "baseline_months",
+                 "per")
 
 
 def _fingerprint(metric: Metric, names: tuple[str, ...]) -> str:

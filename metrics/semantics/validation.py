@@ -6,9 +6,10 @@ from typing import Callable, Iterable, Mapping
 
 import polars as pl
 
+from config.settings import SliceTarget
 from connectors.base import Connector, Schema
 from core.errors import SourceError
-from metrics.semantics.model import Metric, MetricKind
+from metrics.semantics.model import Metric, MetricKind, TargetScope
 
 Rule = Callable[[Metric, Mapping[str, Metric]], Iterable[str]]
 
@@ -35,6 +36,11 @@ def has_words(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
 def has_target(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
     if metric.target is None:
         yield f"{_where(metric)}: missing target"
+
+
+def sample_is_positive(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
+    if metric.min_sample is not None and metric.min_sample < 1:
+        yield f"{_where(metric)}: min_sample must be at least 1 (or left out for its unit's default)"
 
 
 def kind_has_its_parts(metric: Metric, catalogue: Mapping[str, Metric]) -> Iterable[str]:
@@ -72,8 +78,26 @@ def reads_a_table(metric: Metric, _: Mapping[str, Metric]) -> Iterable[str]:
         yield f"{_where(metric)}: needs source=, table= and time_column="
 
 
-RULES: tuple[Rule, ...] = (key_is_a_name, has_words, has_target, kind_has_its_parts, drill_path_is_dimensions,
-                           reads_a_table)
+RULES: tuple[Rule, ...] = (key_is_a_name, has_words, has_target, sample_is_positive, kind_has_its_parts,
+                           drill_path_is_dimensions, reads_a_table)
+
+
+def target_problems(catalogue: Mapping[str, Metric], targets: Iterable[SliceTarget], config: str) -> list[str]:
+    """Problems of the config's per-slice targets ([[targets]]) against the catalogue, each naming its entry."""
+    problems = []
+    for n, entry in enumerate(targets, 1):
+        where = f"{config} [[targets]] #{n} ({entry.metric} {entry.dimension}={entry.value})"
+        metric = catalogue.get(entry.metric)
+        if metric is None:
+            problems.append(f"{where}: unknown metric '{entry.metric}'; use one of: {', '.join(catalogue)}")
+        elif metric.target_scope is not TargetScope.PER_SLICE:
+            problems.append(f"{where}: {_where(metric)} declares target_scope={metric.target_scope.name}, so a "
+                            "slice's own target is not used; declare target_scope=TargetScope.PER_SLICE on the metric "
+                            "or remove the entry")
+        elif entry.dimension not in metric.dimensions:
+            problems.append(f"{where}: {metric.key} has no dimension '{entry.dimension}'; use one of: "
+                            f"{', '.join(metric.dimensions) or 'none'}")
+    return problems
 
 
 def schema_problems(metric: Metric, schema: Schema) -> Iterable[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import app
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[2].parent
 GOLDEN = Path(__file__).resolve().parent / "query_golden.json"
 TODAY = "2026-11-27"
 RECORDS = 20_000

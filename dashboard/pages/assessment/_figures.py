@@ -40,7 +40,7 @@ def radar_figure(found: Sequence[Assessment], lang: str, theme: str,
                                                    font=dict(color=p.text))))
     targets = [d.target for d in dimensions]
     fig.add_trace(go.Scatterpolar(r=targets + targets[:1], theta=closed, mode="lines",
-                                  name=t("assessment.target", lang), line=dict(color=p.target, width=2, dash="dash"),
+                                  name=t("chart.target", lang), line=dict(color=p.target, width=2, dash="dash"),
                                   hoverinfo="skip"))
     styles = _styles(len(found), p)
     for n, (a, style) in enumerate(zip(found, styles)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -82,7 +82,7 @@ def scorecard(found: Sequence[Assessment], chosen: Selected | None, view: ViewSt
                    + [html.Th([html.Div(assessment_label(a.assessment_id, lang)),
                                html.Div(labels.date_label(a.assessed_on, lang), className="maturity-date")],
                               scope="col", className="num") for a in found]
-                   + [html.Th(t("assessment.target", lang), scope="col", className="num col-target")])
+                   + [html.Th(t("chart.target", lang), scope="col", className="num col-target")])
     body = []
     for dim in DIMENSIONS:
         cells = [html.Th(dim.title(lang), scope="row")]
@@ -142,8 +142,8 @@ def _kpi_view(view: ViewState, month: date) -> ViewState:
                      language=view.language, theme=view.theme)
 
 
-def rules_panel(chosen: Selected | None, catalogue: dict[str, Metric], view: ViewState, lang: str,
-                relative: Any) -> list[Any]:
+def rules_panel(chosen: Selected | None, catalogue: Mapping[str, Metric], view: ViewState, lang: str,
+                relative: Callable[[str], str]) -> list[Any]:
     """Why a score is what it is: the blend, then every level with each rule held or failed and by how much."""
     if chosen is None:
         return [html.Div(t("assessment.none", lang), className="empty-note")]
@@ -176,7 +176,7 @@ def rules_panel(chosen: Selected | None, catalogue: dict[str, Metric], view: Vie
         groups.append(html.Tbody(rows, className=f"level-block {tone}",
                                  **{"data-level": str(level.level), "data-reached": "1" if reached else "0"}))
     head = html.Tr([html.Th(t(k, lang), scope="col", className=c) for k, c in (
-        ("assessment.kpi", "col-kpi"), ("assessment.rule", "num"), ("assessment.value", "num"),
+        ("word.kpi", "col-kpi"), ("assessment.rule", "num"), ("assessment.value", "num"),
         ("assessment.result", "col-result"))])
     return [html.H3(heading, className="drill-title"), html.P(blend, className="blend-line"),
             html.P(s.dimension.description(lang), className="dimension-description"),

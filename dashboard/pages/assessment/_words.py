@@ -1,4 +1,4 @@
-"""The maturity page's words, in English and Chinese (registered once with dashboard.i18n)."""
+"""The maturity page's words, in English and Chinese (registered once with core.i18n)."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,6 @@ from core.i18n import register, t
 
 register({
     "nav.assessment": ("Maturity", "成熟度"),
-    "assessment.title": ("Programme maturity", "项目成熟度"),
     "assessment.method": (
         "Each dimension scores 1-5: declared rules over the KPIs of the month before an assessment, blended 70 / 30 "
         "with the self-assessment questionnaire. Choose a score to see its rules.",
@@ -18,7 +17,6 @@ register({
                              "折线：每月指标达到的级别。圆点：各次评估的得分。"),
     "assessment.scorecard": ("Scores by assessment", "各次评估得分"),
     "assessment.dimension": ("Dimension", "维度"),
-    "assessment.target": ("Target", "目标"),
     "assessment.baseline": ("Programme start", "项目启动"),
     "assessment.reassessment": ("Re-assessment {n}", "第{n}次复评"),
     "assessment.legend_on_track": ("at target", "达到目标"),
@@ -41,7 +39,6 @@ register({
     "assessment.reached": ("reached", "已达到"),
     "assessment.not_reached": ("not reached", "未达到"),
     "assessment.next": ("the next step", "下一步"),
-    "assessment.kpi": ("KPI", "指标"),
     "assessment.rule": ("Rule", "规则"),
     "assessment.value": ("Value", "数值"),
     "assessment.result": ("Result", "结果"),

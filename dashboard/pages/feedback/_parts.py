@@ -79,7 +79,7 @@ def review_links(view: ViewState, lang: str) -> html.Div:
     quarter = ViewState(period="quarter", language=view.language, theme=view.theme)
     steps = [
         ("feedback.review_league", quarter.href(dash.get_relative_path("/league"))),
-        ("feedback.review_maturity", ViewState(language=view.language, theme=view.theme).href(
+        ("assessment.title", ViewState(language=view.language, theme=view.theme).href(
             dash.get_relative_path("/assessment"))),
         ("feedback.review_feedback", quarter.href(dash.get_relative_path("/feedback"))),
         ("feedback.review_records", quarter.href(dash.get_relative_path("/metric/complaint_share"))),

@@ -1,4 +1,4 @@
-"""The improvement-loop page's words, in English and Chinese (registered once with dashboard.i18n)."""
+"""The improvement-loop page's words, in English and Chinese (registered once with core.i18n)."""
 from __future__ import annotations
 
 from core.i18n import STRINGS, register, t
@@ -22,7 +22,6 @@ register({
                              "[snapshots.quarterly_review] in the config emails them (see the README).",
                              "季度数据回顾依次查看的视图，均为上一个完整季度。在配置中声明 [snapshots.quarterly_review] 即可定期发送邮件（见 README）。"),
     "feedback.review_league": ("Department league table, last quarter", "部门排名表（上季度）"),
-    "feedback.review_maturity": ("Programme maturity", "项目成熟度"),
     "feedback.review_feedback": ("Feedback and complaints, last quarter", "反馈与投诉（上季度）"),
     "feedback.review_records": ("Responses with a complaint, last quarter", "含投诉的答卷（上季度）"),
     "feedback.history": ("Metric definition changes", "指标定义变更"),

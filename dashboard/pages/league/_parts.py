@@ -82,8 +82,8 @@ def _cell(metric: Metric, row: Row, ranked: bool, period: str, lang: str) -> htm
     if cell.previous is not None:
         tip.append(t("league.previous", lang, period=period, value=format_value(cell.previous, metric.unit, lang))
                    + f" ({format_delta(cell.delta, metric.unit, lang)})")
-    if ranked:
-        tip.append(t(f"status.{cell.status.value}", lang))
+    if ranked and cell.decision is not None:  # the department's own decision: its status words and why
+        tip += [cell.decision.label(lang), cell.decision.sentence(lang)]
     return html.Td(shown, className=f"kpi-cell st-{cell.status.value}" + ("" if ranked else " unranked"),
                    title=" · ".join(tip), **{"data-metric": metric.key, "data-status": cell.status.value})
 
@@ -111,9 +111,9 @@ def league_table(league: League, catalogue: Mapping[str, Metric], view: ViewStat
                      html.Th(t("league.unranked", lang), colSpan=len(unranked), className="unranked first-unranked")
                      if unranked else None], className="group")
     head = html.Tr([_heading("rank", t("league.rank", lang), view, lang, "rank-col"),
-                    _heading("department", t("league.department", lang), view, lang),
+                    _heading("department", t("filter.department", lang), view, lang),
                     _heading("score", t("league.score", lang), view, lang),
-                    _heading("change", t("league.change", lang), view, lang)]
+                    _heading("change", t("word.change", lang), view, lang)]
                    + [_heading(k, catalogue[k].title(lang), view, lang,
                                "kpi-col" + (" first-unranked" if unranked and k == unranked[0] else ""))
                       for k in league.metrics])
@@ -140,7 +140,7 @@ def league_table(league: League, catalogue: Mapping[str, Metric], view: ViewStat
 
 def legend(lang: str) -> html.Div:
     words = t("league.legend", lang)
-    swatches = [html.Span(className=f"legend-swatch st-{s}") for s in ("on_track", "at_risk", "off_track")]
+    swatches = [html.Span(className=f"legend-swatch st-{s}") for s in ("on_track", "at_risk", "off_track", "too_few")]
     return html.Div([html.Span(swatches), html.Span(words)],
                     className="league-legend")
 

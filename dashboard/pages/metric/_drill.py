@@ -13,7 +13,9 @@ from core import labels
 from core.i18n import t
 from dashboard.pages.metric._ids import ids
 from dashboard.state import ViewState
+from metrics.engine.answers import DetailPage
 from metrics.engine.periods import Filters
+from metrics.engine.protocol import Questions
 from metrics.semantics.format import format_value
 from metrics.semantics.model import Metric
 
@@ -42,7 +44,7 @@ class Scope:
         return self.dimension is not None and self.dimension == self.next_dimension
 
 
-def scope(engine: Any, metric: Metric, view: ViewState, today: date) -> Scope:
+def scope(engine: Questions, metric: Metric, view: ViewState, today: date) -> Scope:
     """Where the view stands on the metric's drill path (the engine says which level comes next)."""
     base = view.filters(today, metric.dimensions)
     path = tuple(view.drill)
@@ -65,7 +67,7 @@ def drilled_to(view: ViewState, s: Scope, value: str) -> ViewState:
     return replace(view, drill=(*view.drill, value), by="", page=1, sort="", descending=False)
 
 
-def next_view(engine: Any, key: str, view: ViewState, step: dict[str, Any], today: date) -> ViewState:
+def next_view(engine: Questions, key: str, view: ViewState, step: dict[str, Any], today: date) -> ViewState:
     """The view a user's step on the metric page leads to: {"sort": column}, {"by": dimension} or {"page": n}
     (the same view when the step does not apply where the view stands)."""
     s = scope(engine, engine.metric(key), view, today)
@@ -127,7 +129,7 @@ def breakdown_table(metric: Metric, s: Scope, frame: pl.DataFrame, view: ViewSta
                         className="breakdown-table")
 
 
-def records_table(page: Any, view: ViewState, lang: str, fixed: frozenset[str] = frozenset()) -> html.Div:
+def records_table(page: DetailPage, view: ViewState, lang: str, fixed: frozenset[str] = frozenset()) -> html.Div:
     """A page of the records behind the number, `problem` first-class; headings sort on the server.
 
     Columns the drill has fixed (one department, one system) are left out: they would repeat one value.

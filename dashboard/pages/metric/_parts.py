@@ -11,26 +11,30 @@ from core import labels
 from core.i18n import t
 from dashboard.sentences import cli_command
 from dashboard.state import ViewState
+from metrics.engine.answers import Answer, Explanation, Headline
+from metrics.engine.baselines import Restatement
 from metrics.engine.periods import Filters
-from metrics.semantics.model import Metric
+from metrics.semantics.format import format_value
+from metrics.semantics.model import Metric, Unit
 
 EXPORT_ROWS = 100_000  # the most records one CSV export carries
 
 
-def explain_panel(metric: Metric, explained: dict, answer: Any, view: ViewState, lang: str) -> html.Dl:
+def explain_panel(metric: Metric, explained: Explanation, answer: Answer[Headline], view: ViewState,
+                  lang: str) -> html.Dl:
     """How the number is computed: definition, source, formula, filters, rows and freshness."""
     h = answer.data
     filters = ", ".join(f"{labels.column_label(d, lang)} = {labels.value_label(d, v, lang)}"
                         for d, v in explained["filters"]["where"]) or t("explain.none", lang)
     baseline = explained.get("baseline_period")
-    rows = [
+    rows: list[tuple[str, str | html.Code]] = [
         ("explain.kind", explained["kind"]),
         ("explain.source", f"{explained['source']}.{explained['table']}"),
         ("explain.time_column", explained["time_column"]),
         ("explain.formula", html.Code(explained["formula"], className="formula")),
         ("explain.row_filter",
          html.Code(explained["row_filter"]) if explained["row_filter"] else t("explain.none", lang)),
-        ("explain.period", labels.period_label(h.start, h.end, lang)),
+        ("filter.period", labels.period_label(h.start, h.end, lang)),
         ("explain.filters", filters),
         ("explain.baseline_period", labels.period_label(baseline[0], baseline[1], lang) if baseline else "—"),
         ("explain.rows", f"{h.rows:,}"),
@@ -45,7 +49,15 @@ def explain_panel(metric: Metric, explained: dict, answer: Any, view: ViewState,
     return html.Dl(items, className="explain-list")
 
 
-def _filters_of(explained: dict) -> Filters:
+def restated_note(restated: Restatement, unit: Unit, lang: str) -> html.P:
+    """"Baseline restated: was X, the data now gives Y": the data behind the recorded baseline has changed."""
+    was, now = format_value(restated.recorded, unit, lang), format_value(restated.now, unit, lang)
+    return html.P([html.Strong(t("baseline.restated", lang, was=was, now=now)), " · ",
+                   t("baseline.kept", lang, date=labels.date_label(restated.recorded_at.date(), lang))],
+                  className="baseline-restated", role="status")
+
+
+def _filters_of(explained: Explanation) -> Filters:
     f = explained["filters"]
     return Filters(date.fromisoformat(f["start"]), date.fromisoformat(f["end"]), tuple(tuple(w) for w in f["where"]))
 

@@ -14,11 +14,12 @@ from dashboard.components import error_block, kpi_tile
 from dashboard.figures import DefinitionChange, breakdown_figure, trend_figure, trend_window
 from dashboard.pages.metric import _drill as drill
 from dashboard.pages.metric._ids import ids
-from dashboard.pages.metric._parts import EXPORT_ROWS, explain_panel, labelled
+from dashboard.pages.metric._parts import EXPORT_ROWS, explain_panel, labelled, restated_note
 from dashboard.safe import guarded
-from dashboard.sentences import projection_text
 from dashboard.state import ViewState
 from metrics.engine import history
+from metrics.engine.answers import Answer, Headline
+from metrics.engine.protocol import Questions
 from metrics.semantics.model import Grain, Metric
 from programme.milestones import milestones_for
 
@@ -33,7 +34,7 @@ NO_FIGURE: dict[str, Any] = {"data": [], "layout": {"height": 420, "xaxis": {"vi
 class Request:
     """What every callback of the page works from: the engine, the metric, the view and where it has drilled."""
 
-    engine: Any
+    engine: Questions
     metric: Metric
     view: ViewState
     lang: str
@@ -62,12 +63,13 @@ def graph_config(key: str | None, what: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": f"vantage-{key}-{what}", "scale": 2}}
 
 
-def summary(r: Request, answer: Any) -> tuple[Any, str]:
-    """The headline as a tile named for the drilled part, and when the trend reaches the target, in words."""
+def summary(r: Request, answer: Answer[Headline]) -> tuple[Any, str]:
+    """The headline as a tile named for the drilled part, and why its status is what it is (the decision's
+    sentence)."""
     context.audit("view", r.metric.key, r.scope.filters.params())
     scope = " / ".join(labels.value_label(d, v, r.lang) for d, v in r.scope.chosen)  # the drill's number, named
     tile = kpi_tile(r.metric, r.lang, r.theme, None, answer=answer, size="summary", scope=scope)
-    return tile, projection_text(r.metric, answer.data, r.lang)
+    return tile, answer.data.decision.sentence(r.lang)
 
 
 def milestone_list(r: Request) -> Any:
@@ -81,7 +83,7 @@ def milestone_list(r: Request) -> Any:
     return [html.H3(t("metric.milestones", r.lang)), html.Ol(items)]
 
 
-def trend(r: Request, answer: Any) -> tuple[dict[str, Any], str, Any]:
+def trend(r: Request, answer: Answer[Headline]) -> tuple[dict[str, Any], str, Any]:
     """The trend since the baseline, at the drilled scope, with target, baseline, milestones and projection:
     the figure, the chart's class and a note in its place when there is nothing to draw."""
     engine, metric, filters = r.engine, r.metric, r.scope.filters
@@ -93,7 +95,7 @@ def trend(r: Request, answer: Any) -> tuple[dict[str, Any], str, Any]:
     h = answer.data
     figure = trend_figure(metric, list(frame["period"]), list(frame["value"]), r.lang, r.theme,
                           selected=(filters.start, filters.end), baseline=h.baseline, target_date=h.target_date,
-                          months_to_target=h.months_to_target,
+                          months_to_target=h.months_to_target, target=h.target,
                           milestones=milestones_for(engine.milestones(), metric.key, r.lang),
                           definition_changes=definition_changes(r))
     return figure, "trend-graph", None
@@ -166,8 +168,14 @@ def drill_failed(message: str, lang: str) -> tuple:
     return tuple(parts[name] for name in DRILL_OUTPUTS)
 
 
-def explain(r: Request, answer: Any) -> Any:
-    return explain_panel(r.metric, r.engine.explain(r.metric.key, r.scope.filters), answer, r.view, r.lang)
+def explain(r: Request, answer: Answer[Headline]) -> Any:
+    """How the number is computed; first, when the data behind the recorded baseline changed, both values."""
+    panel = explain_panel(r.metric, r.engine.explain(r.metric.key, r.scope.filters), answer, r.view, r.lang)
+    restated = answer.data.restated
+    if restated is None:
+        return panel
+    of = r.engine.catalogue.get(restated.metric, r.metric)  # a CHANGE metric's baseline is its base's
+    return [restated_note(restated, of.unit, r.lang), panel]
 
 
 def export(r: Request, what: str) -> dict:
@@ -204,7 +212,7 @@ def register_callbacks(app: Dash) -> None:
     def fill_numbers(key: str, data: dict) -> tuple:
         lang = lang_of(data)
 
-        def asked() -> tuple[Request, Any]:
+        def asked() -> tuple[Request, Answer[Headline]] | str:  # str: why there is no answer (guarded's on_error)
             r = request(key, data)
             return r, r.engine.headline(r.metric.key, r.scope.filters)
 

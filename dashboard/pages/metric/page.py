@@ -11,11 +11,11 @@ from core.errors import UsageError, VantageError
 from core.i18n import t
 from dashboard import context
 from dashboard.components import error_block, warning_block
-from dashboard.filters import filter_bar, register_filter_callback
+from dashboard.filters import filter_bar, in_scope, register_filter_callback
 from dashboard.pages.metric import _drill as drill
 from dashboard.pages.metric import _views as views
 from dashboard.pages.metric._ids import ids
-from dashboard.safe import guarded
+from dashboard.safe import guarded, shown_message
 from dashboard.state import ViewState, from_search
 
 
@@ -34,6 +34,7 @@ dash.register_page(__name__, path_template="/metric/<key>", name="Metric", title
 def layout(key: str | None = None, **query: Any) -> html.Div:
     """The page skeleton for a metric and the URL's view; every part is filled by a callback."""
     view, problems = ViewState.from_query(query)
+    view = in_scope(view)  # a department lead's view says it is their department's
     lang = view.lang(context.default_language())
     engine = context.engine()
     metric = engine.catalogue.get(key or "")
@@ -52,7 +53,7 @@ def layout(key: str | None = None, **query: Any) -> html.Div:
         try:
             scope = drill.scope(engine, metric, view, context.today())
         except VantageError as exc:
-            notes.append(error_block(exc.message, lang))
+            notes.append(error_block(shown_message(exc, lang), lang))
             blocked = True
     overview = view.shared().href(dash.get_relative_path("/"))
     pillar = t(f"pillar.{metric.pillar.value}", lang) if metric else ""
@@ -177,5 +178,5 @@ def register_callbacks(app: Dash) -> None:
         path, _, search = (address or "").partition("?")
         if not key or dash.strip_relative_path(path) != f"metric/{key}":
             return no_update  # leaving the page: the next page is on its way
-        view = from_search(search)
+        view = in_scope(from_search(search))
         return no_update if view == ViewState.from_data(data) else view.to_data()

@@ -18,6 +18,7 @@ from core.i18n import t
 from dashboard.pages.programme import _plan as pp
 from dashboard.pages.programme._state import Focus
 from dashboard.theme import OKABE_ITO, base_layout, palette
+from programme import milestones as ms
 from programme.plan import Plan
 
 ROW_PX = 20
@@ -100,7 +101,7 @@ def _milestone(m: dict[str, Any], today: date, lang: str, selected: bool) -> Row
              f"{t('programme.planned', lang)}: {_span(m['planned_start'], m['planned_end'], lang)}",
              f"{t('programme.actual', lang)}: {worked}",
              t(f"outcome.{outcome}", lang) + (f" · {note}" if note else ""),
-             f"{t('programme.owner', lang)}: {escape(str(m['owner'] or '—'))}"]
+             f"{t('metric.owner', lang)}: {escape(str(m['owner'] or '—'))}"]
     return Row(2, escape(short), (m["phase_id"], m["workstream_id"], m["milestone_id"]),
                (m["planned_start"], m["planned_end"]), actual, outcome, note, "<br>".join(facts),
                escape(str(m["milestone_id"])), selected)
@@ -123,7 +124,7 @@ def _summary(level: int, name: str, drill: tuple[str, ...], frame: pl.DataFrame,
         # show on their own rows.
         outcome = "overdue" if planned[1] < today else "in_progress" if actual else "not_started"
         slip = None
-    counts = pp.progress(frame, []).row(0, named=True)
+    counts = ms.totals(frame)
     note = t("programme.days_late", lang, days=slip) if slip and slip > 0 else ""
     hover = "<br>".join([f"<b>{name}</b>",
                          f"{t('programme.planned', lang)}: {_span(planned[0], planned[1], lang)}",
@@ -177,7 +178,7 @@ def figure(gantt: Sequence[Row], today: date, lang: str, theme: str) -> go.Figur
         x=[_ms(*gantt[i].planned) for i in planned], width=[0.74 if gantt[i].level == 2 else 0.5 for i in planned],
         marker=dict(color=fill["planned"], line=dict(width=0)),
         customdata=[[key[i], gantt[i].hover] for i in planned], hovertemplate="%{customdata[1]}<extra></extra>"))
-    for outcome in pp.OUTCOMES:
+    for outcome in ms.OUTCOMES:
         shown = [i for i, r in enumerate(gantt) if r.actual and r.outcome == outcome]
         if not shown:
             continue

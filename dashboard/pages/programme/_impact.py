@@ -1,4 +1,5 @@
-"""A milestone and what it moved: its facts, and each linked KPI before and after, in scope against control."""
+"""A milestone and what it moved: its facts, and each linked KPI before and after, in scope against control; an
+unfinished milestone shows its outcome instead (it has no after-period yet)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,17 +19,18 @@ from dashboard.pages.programme._state import Address, Focus
 from dashboard.theme import base_layout, palette
 from metrics.semantics.format import format_delta, format_value
 from metrics.semantics.model import Metric, Unit
-from programme.impact import Impact, Window
+from programme.impact import Impact, Unfinished, Window
 from programme.plan import Plan
 
 
 @dataclass(frozen=True)
 class Moved:
-    """One KPI a milestone names: its metric and impact, or why it cannot be shown."""
+    """One KPI a milestone names: its metric and impact (or the milestone's outcome when it is unfinished), or why
+    it cannot be shown."""
 
     key: str
     metric: Metric | None
-    impact: Impact | None
+    impact: Impact | Unfinished | None
     error: str = ""
 
 
@@ -56,13 +58,13 @@ def milestone_card(plan: Plan, m: dict[str, Any], address: Address, path: str, l
         ("programme.phase", pp.phase_name(plan, m["phase_id"], lang)),
         ("programme.workstream", pp.workstream_name(plan, m["workstream_id"], lang)),
         ("programme.lead", lead or "—"),
-        ("programme.owner", m["owner"] or "—"),
+        ("metric.owner", m["owner"] or "—"),
         ("programme.planned", span(m["planned_start"], m["planned_end"])),
         ("programme.actual", span(m["actual_start"], m["actual_end"]) if m["actual_end"] else
          t("programme.open_since", lang, start=labels.date_label(m["actual_start"], lang)) if m["actual_start"]
          else "—"),
         ("programme.slip", slip_text),
-        ("programme.depends_on", deps or t("programme.none", lang)),
+        ("programme.depends_on", deps or t("explain.none", lang)),
     ]
     items: list[Any] = []
     for key, value in facts:
@@ -99,11 +101,11 @@ def impact_table(moved: Sequence[Moved], focus: Focus, address: Address, path: s
     """A row per linked KPI: all departments, in scope and control before → after, and the net-of-control change."""
     if not moved:
         return html.Div(t("programme.no_kpis", lang), className="empty-note")
-    groups = ("programme.group_all", "programme.group_scope", "programme.group_control")
+    groups = ("filter.all_departments", "programme.group_scope", "programme.group_control")
     top = [html.Th("", scope="col")] + [html.Th(t(k, lang), colSpan=3, scope="colgroup", className="group")
                                         for k in groups] + [html.Th("", scope="col"), html.Th("", scope="col")]
-    words = [t("programme.before", lang), t("programme.after", lang), t("programme.change", lang)]
-    sub = ([html.Th(t("programme.kpi", lang), scope="col")] +
+    words = [t("programme.before", lang), t("programme.after", lang), t("word.change", lang)]
+    sub = ([html.Th(t("word.kpi", lang), scope="col")] +
            [html.Th(w, scope="col", className="num") for _ in groups for w in words] +
            [html.Th(t("programme.net", lang), scope="col", className="num", title=t("programme.net_note", lang)),
             html.Th("", scope="col")])
@@ -115,6 +117,9 @@ def impact_table(moved: Sequence[Moved], focus: Focus, address: Address, path: s
         if item.impact is None or item.metric is None:
             cells.append(html.Td(t("programme.unavailable", lang, message=item.error), colSpan=10,
                                  className="impact-error"))
+        elif isinstance(item.impact, Unfinished):
+            cells += [html.Td(unfinished_text(item.impact, lang), colSpan=10, className="impact-unfinished",
+                              **{"data-role": "unfinished"}), _open_kpi(metric_href(item.key), lang)]
         else:
             im, metric = item.impact, item.metric
             for window, role in ((im.overall, "all"), (im.in_scope, "scope"), (im.control, "control")):
@@ -122,14 +127,24 @@ def impact_table(moved: Sequence[Moved], focus: Focus, address: Address, path: s
             net = format_delta(im.net_of_control, metric.unit, lang) or "—"
             cells.append(html.Td(html.Strong(net), className="num net" + tone(metric, im.net_of_control, net),
                                  **{"data-role": "net"}))
-            cells.append(html.Td(dcc.Link([html.I(className="bi bi-box-arrow-up-right", **{"aria-hidden": "true"}),
-                                           html.Span(t("programme.open_kpi", lang), className="visually-hidden")],
-                                          href=metric_href(item.key), title=t("programme.open_kpi", lang),
-                                          className="open-kpi")))
+            cells.append(_open_kpi(metric_href(item.key), lang))
         body.append(html.Tr(cells, className="selected" if item.key == focus.kpi else "",
                             **{"data-metric": item.key}))
     return dbc.Table([html.Thead([html.Tr(top, className="group-row"), html.Tr(sub)]), html.Tbody(body)],
                      size="sm", hover=True, className="impact-table mb-0")
+
+
+def _open_kpi(href: str, lang: str) -> html.Td:
+    return html.Td(dcc.Link([html.I(className="bi bi-box-arrow-up-right", **{"aria-hidden": "true"}),
+                             html.Span(t("programme.open_kpi", lang), className="visually-hidden")],
+                            href=href, title=t("programme.open_kpi", lang), className="open-kpi"))
+
+
+def unfinished_text(u: Unfinished, lang: str) -> str:
+    """What an unfinished milestone shows instead of a before and after: its outcome, and why there is no after."""
+    if u.outcome == "done":  # done, but the plan does not say when: there is no day to measure around
+        return t("programme.done_undated", lang)
+    return t("programme.not_finished", lang, outcome=t(f"outcome.{u.outcome}", lang))
 
 
 def windows_line(im: Impact, weeks: int, lang: str) -> str:
@@ -163,7 +178,7 @@ def impact_figure(im: Impact, metric: Metric, lang: str, theme: str) -> go.Figur
     """Before (hollow) → after (filled) for all departments, in scope and control: the gap between the arrows
     of in scope and control is the net-of-control change."""
     p = palette(theme)
-    rows = [(t("programme.group_all", lang), im.overall), (t("programme.group_scope", lang), im.in_scope),
+    rows = [(t("filter.all_departments", lang), im.overall), (t("programme.group_scope", lang), im.in_scope),
             (t("programme.group_control", lang), im.control)]
     rows = [(name, w) for name, w in rows if w is not None]
     fig = go.Figure(layout=base_layout(theme, height=70 + 48 * len(rows), showlegend=True,
@@ -198,6 +213,14 @@ def chosen(moved: Sequence[Moved], focus: Focus, weeks: int, lang: str, theme: s
     item = next((m for m in moved if m.key == focus.kpi), None)
     if item is None or item.impact is None or item.metric is None:
         return html.P(t("programme.choose_kpi", lang), className="drill-hint") if item is None else None
+    if isinstance(item.impact, Unfinished):
+        return html.Div([html.H3(item.metric.title(lang), className="impact-kpi-title"),
+                         html.P(unfinished_text(item.impact, lang), className="impact-facts impact-unfinished"),
+                         dcc.Link([t("programme.open_kpi", lang), " ",
+                                   html.I(className="bi bi-arrow-right", **{"aria-hidden": "true"})],
+                                  href=metric_href(item.metric.key),
+                                  className="btn btn-sm btn-outline-primary mt-2 open-kpi-page")],
+                        className="impact-chosen", **{"data-metric": item.metric.key})
     im, metric = item.impact, item.metric
     net = format_delta(im.net_of_control, metric.unit, lang) or "—"
     return html.Div([

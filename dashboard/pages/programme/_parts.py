@@ -14,6 +14,7 @@ from dashboard.pages.programme import _plan as pp
 from dashboard.pages.programme._state import Address, Focus
 from metrics.semantics.format import format_value
 from metrics.semantics.model import Metric, Unit
+from programme import milestones as ms
 from programme.impact import ScoreRow
 from programme.plan import DataIssue, Plan
 
@@ -39,7 +40,7 @@ def crumbs(plan: Plan, focus: Focus, address: Address, path: str, lang: str,
     if focus.kpi:
         metric = metric_of(focus.kpi)
         names.append(metric.title(lang) if metric else focus.kpi)
-        dims.append(t("programme.kpi", lang))
+        dims.append(t("word.kpi", lang))
     items = []
     for depth, (name, dim) in enumerate(zip(names, dims)):
         label = [html.Span(dim, className="crumb-dim"), " "] if dim else []
@@ -60,21 +61,18 @@ def stat(label: str, value: str, note: str, tone: str = "") -> html.Div:
 
 def stats(frame: pl.DataFrame, today: date, lang: str) -> list[html.Div]:
     """Done, overdue, due soon and still open, of the milestones in view."""
-    c = pp.progress(frame, []).row(0, named=True)
-    late = pp.overdue(frame).height
-    soon = pp.due_soon(frame, today).height
-    open_ = frame.filter(pl.col("status") != "done")
-    count = lambda status: open_.filter(pl.col("status") == status).height  # noqa: E731
+    c = ms.totals(frame)
+    late, soon = c["overdue"], c["due_soon"]
     return [
         stat(t("programme.stat_done", lang), f"{c['done']}", t("programme.stat_done_of", lang, total=c["total"],
                                                                 on_time=c["on_time"])),
-        stat(t("programme.stat_overdue", lang), f"{late}", t("programme.stat_overdue_note", lang),
+        stat(t("outcome.overdue", lang), f"{late}", t("programme.stat_overdue_note", lang),
              "bad" if late else "good"),
-        stat(t("programme.stat_due", lang), f"{soon}", t("programme.stat_due_note", lang, date=labels.date_label(
-            today + timedelta(days=pp.DUE_DAYS), lang))),
-        stat(t("programme.stat_open", lang), f"{open_.height}", t(
-            "programme.stat_open_note", lang, in_progress=count("in_progress"), blocked=count("blocked"),
-            not_started=count("not_started")), "warn" if count("blocked") else ""),
+        stat(t("milestone.due_soon", lang), f"{soon}", t("programme.stat_due_note", lang, date=labels.date_label(
+            today + timedelta(days=ms.DUE_DAYS), lang))),
+        stat(t("programme.stat_open", lang), f"{c['open']}", t(
+            "programme.stat_open_note", lang, in_progress=c["in_progress"], blocked=c["blocked"],
+            not_started=c["not_started"]), "warn" if c["blocked"] else ""),
     ]
 
 
@@ -110,11 +108,11 @@ def progress_matrix(plan: Plan, frame: pl.DataFrame, focus: Focus, address: Addr
         return html.Div(t("programme.gantt_empty", lang), className="empty-note")
     phases = [p for p in pp.phase_order(plan) if p in set(frame["phase_id"].to_list())]
     streams = [w for w in pp.workstream_order(plan) if w in set(frame["workstream_id"].to_list())]
-    cells = {(r["workstream_id"], r["phase_id"]): r for r in pp.progress(frame, ["workstream_id", "phase_id"])
+    cells = {(r["workstream_id"], r["phase_id"]): r for r in ms.counts(frame, ["workstream_id", "phase_id"])
              .iter_rows(named=True)}
-    by_stream = {r["workstream_id"]: r for r in pp.progress(frame, ["workstream_id"]).iter_rows(named=True)}
-    by_phase = {r["phase_id"]: r for r in pp.progress(frame, ["phase_id"]).iter_rows(named=True)}
-    whole = pp.progress(frame, []).row(0, named=True)
+    by_stream = {r["workstream_id"]: r for r in ms.counts(frame, ["workstream_id"]).iter_rows(named=True)}
+    by_phase = {r["phase_id"]: r for r in ms.counts(frame, ["phase_id"]).iter_rows(named=True)}
+    whole = ms.totals(frame)
     head = [html.Th(t("programme.workstream", lang), scope="col")]
     for p in phases:
         head.append(html.Th(dcc.Link(pp.phase_name(plan, p, lang), href=address.drilled(p).href(path)),
@@ -164,8 +162,8 @@ def scorecard(rows: Sequence[ScoreRow], plan: Plan, metric_of: Callable[[str], M
     """Each phase's KPI targets, the value reached, the month judged on and the verdict (words and a symbol)."""
     if not rows:
         return html.Div(t("programme.scorecard_none", lang), className="empty-note")
-    head = html.Tr([html.Th(t("programme.kpi", lang), scope="col"),
-                    html.Th(t("programme.target", lang), scope="col", className="num"),
+    head = html.Tr([html.Th(t("word.kpi", lang), scope="col"),
+                    html.Th(t("chart.target", lang), scope="col", className="num"),
                     html.Th(t("programme.reached", lang), scope="col", className="num"),
                     html.Th(t("programme.judged", lang), scope="col"),
                     html.Th(t("programme.verdict", lang), scope="col")])
@@ -178,8 +176,10 @@ def scorecard(rows: Sequence[ScoreRow], plan: Plan, metric_of: Callable[[str], M
         metric = metric_of(r.metric)
         unit = metric.unit if metric else Unit.COUNT
         name = dcc.Link(metric.title(lang), href=metric_href(r.metric)) if metric else r.metric
+        # A phase still running reads like a milestone in progress: one word for both.
+        word = t("outcome.in_progress" if r.verdict == "in_progress" else f"verdict.{r.verdict}", lang)
         verdict = html.Span([html.Span(VERDICT_SYMBOL.get(r.verdict, "?"), **{"aria-hidden": "true"}), " ",
-                             t(f"verdict.{r.verdict}", lang)], className=f"verdict verdict-{r.verdict}",
+                             word], className=f"verdict verdict-{r.verdict}",
                             title=r.error or None)
         body.append(html.Tr([
             html.Td(name), html.Td(format_value(r.target, unit, lang), className="num"),
@@ -206,7 +206,8 @@ def raid_table(raid: pl.DataFrame, focus: Focus, address: Address, path: str, pl
     if raid.is_empty():
         return html.Div(t("programme.raid_none", lang), className="empty-note")
     columns = ("raid_id", "kind", "title", "owner", "status", "raised_on", "due_on", "milestone_id")
-    head = html.Tr([html.Th(t(f"programme.raid_{c}", lang) if c in ("kind", "title") else
+    head = html.Tr([html.Th(t("explain.kind", lang) if c == "kind" else
+                            t("programme.raid_title", lang) if c == "title" else
                             t("programme.raid_raised", lang) if c == "raised_on" else
                             t("programme.raid_due", lang) if c == "due_on" else labels.column_label(c, lang),
                             scope="col") for c in columns])

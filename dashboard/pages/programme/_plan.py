@@ -1,11 +1,12 @@
-"""The plan's milestones as the PMO reads them: outcome, slip, progress counts, what is due and what is overdue.
+"""The plan's milestones as the PMO reads them, narrowed to the drill; names of phases and workstreams; the
+programme KPIs' window.
 
-Counts only (done, on time, overdue): the definitions of "on time" and "slip" are the programme metrics' own
-expressions (metrics/programme.py), so the page and the KPIs cannot disagree on what late means.
+What a milestone's outcome is, what overdue and due soon mean and how they are counted live in
+programme/milestones.py, shared with the wall and the snapshot emails so no two screens disagree.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -13,59 +14,19 @@ import polars as pl
 from core import labels
 from dashboard.pages.programme._state import Focus
 from metrics.engine.periods import Filters, month_start
-from metrics.pack.programme import DONE, ON_TIME, SLIP_DAYS
-from programme.plan import Plan, usable_milestones
-
-DUE_DAYS = 30
-# Outcome of a milestone on the Gantt, worst news last; "done" is a done milestone without an actual end date.
-OUTCOMES = ("on_time", "done", "in_progress", "not_started", "blocked", "late", "overdue")
+from programme import milestones as ms
+from programme.milestones import overdue  # noqa: F401 - the page's overdue list, as the browser tests read it
+from programme.plan import Plan
 
 
 def milestones(plan: Plan, today: date, focus: Focus | None = None) -> pl.DataFrame:
-    """The drawable milestones within the focus, with outcome, whether overdue, and slip in days.
-
-    slip_days: done → actual end − planned end; open and past its planned end → days overdue; else null.
-    """
-    frame = usable_milestones(plan)
+    """The drawable milestones within the focus, judged as of today (outcome, overdue, due_soon, slip_days)."""
+    frame = ms.judge_plan(plan, today)
     if focus is not None and focus.phase is not None:
         frame = frame.filter(pl.col("phase_id") == focus.phase)
     if focus is not None and focus.workstream is not None:
         frame = frame.filter(pl.col("workstream_id") == focus.workstream)
-    finished = DONE & pl.col("actual_end").is_not_null()
-    overdue = ~DONE & (pl.col("planned_end") < pl.lit(today))
-    outcome = (pl.when(finished & ON_TIME).then(pl.lit("on_time"))
-               .when(finished).then(pl.lit("late"))
-               .when(DONE).then(pl.lit("done"))
-               .when(pl.col("status") == "blocked").then(pl.lit("blocked"))
-               .when(overdue).then(pl.lit("overdue"))
-               .when(pl.col("status") == "in_progress").then(pl.lit("in_progress"))
-               .otherwise(pl.lit("not_started")))
-    overdue_days = (pl.lit(today) - pl.col("planned_end")).dt.total_days()
-    return frame.with_columns(
-        outcome=outcome, overdue=overdue,
-        slip_days=pl.when(finished).then(SLIP_DAYS).when(overdue).then(overdue_days).otherwise(None),
-    ).sort(["planned_end", "milestone_id"])
-
-
-def progress(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Milestones, done, done on time, overdue and mean slip of the done ones, per group (or all, by=[])."""
-    aggregates = [pl.len().alias("total"), DONE.sum().alias("done"), ON_TIME.fill_null(False).sum().alias("on_time"),
-                  pl.col("overdue").sum().alias("overdue"),
-                  SLIP_DAYS.filter(DONE & pl.col("actual_end").is_not_null()).mean().alias("slip")]
-    if not by:
-        return frame.select(aggregates)
-    return frame.group_by(by).agg(aggregates)
-
-
-def overdue(frame: pl.DataFrame) -> pl.DataFrame:
-    """Open milestones past their planned end, the longest overdue first."""
-    return frame.filter(pl.col("overdue")).sort(["slip_days", "milestone_id"], descending=[True, False])
-
-
-def due_soon(frame: pl.DataFrame, today: date, days: int = DUE_DAYS) -> pl.DataFrame:
-    """Open milestones whose planned end falls in the next `days` days, the soonest first."""
-    soon = (pl.col("planned_end") >= pl.lit(today)) & (pl.col("planned_end") <= pl.lit(today + timedelta(days=days)))
-    return frame.filter(~DONE & soon).sort(["planned_end", "milestone_id"])
+    return frame
 
 
 # -- names --------------------------------------------------------------------------------------------------------

@@ -22,9 +22,10 @@ from dashboard.pages.programme import _parts as parts
 from dashboard.pages.programme import _plan as pp
 from dashboard.pages.programme._ids import ids
 from dashboard.pages.programme._state import DEFAULT_WEEKS, PATH, Address, Focus, focus_of
-from dashboard.safe import guarded
+from dashboard.safe import guarded, shown_message
 from dashboard.sentences import cli_command
 from dashboard.state import ViewState
+from programme import milestones as ms
 from programme.impact import before_after, phase_scorecard
 from programme.plan import Plan, plan_or_issue
 
@@ -120,9 +121,9 @@ def gantt_part(r: Request) -> tuple[go.Figure, str, Any]:
 
 def lists(r: Request) -> tuple[Any, Any]:
     frame = r.milestones()
-    late = parts.milestone_list(pp.overdue(frame), r.address, r.path, r.lang, r.today,
+    late = parts.milestone_list(ms.overdue(frame), r.address, r.path, r.lang, r.today,
                                 t("programme.none_overdue", r.lang), overdue=True)
-    soon = parts.milestone_list(pp.due_soon(frame, r.today), r.address, r.path, r.lang, r.today,
+    soon = parts.milestone_list(ms.due_soon(frame), r.address, r.path, r.lang, r.today,
                                 t("programme.none_due", r.lang), overdue=False)
     return late, soon
 
@@ -160,7 +161,7 @@ def _moved(r: Request, key: str) -> impact.Moved:
         return impact.Moved(key, metric, before_after(r.engine, r.plan, r.focus.milestone, key, r.today,
                                                       weeks=r.address.weeks))
     except VantageError as exc:
-        return impact.Moved(key, None, None, exc.message)
+        return impact.Moved(key, None, None, shown_message(exc, r.lang))
 
 
 def issues(r: Request) -> tuple[Any, Any, str]:

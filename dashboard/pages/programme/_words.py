@@ -1,11 +1,14 @@
-"""The programme page's words in English and Chinese (zh-CN), registered with the dashboard's string table."""
+"""The programme page's words in English and Chinese (zh-CN), registered with core.i18n's string table.
+
+Words the email or other pages show as well (a milestone's outcome, "Overdue", "KPI", "Owner" …) are declared once in
+core.i18n.
+"""
 from __future__ import annotations
 
 from core.i18n import register
 
 STRINGS: dict[str, tuple[str, str]] = {
     "nav.programme": ("Programme", "项目群"),
-    "programme.title": ("Programme", "项目群"),
     "programme.root": ("Whole programme", "整个项目群"),
     "programme.window": ("Programme to date: {period}", "项目至今：{period}"),
     "programme.window_hint": ("Milestone KPIs count the milestones planned to finish in this period.",
@@ -21,9 +24,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # summary strip
     "programme.stat_done": ("Milestones done", "已完成里程碑"),
     "programme.stat_done_of": ("of {total} · {on_time} on time", "共 {total} 个 · 按期 {on_time} 个"),
-    "programme.stat_overdue": ("Overdue", "已逾期"),
     "programme.stat_overdue_note": ("past their planned end, not done", "已过计划完成日但未完成"),
-    "programme.stat_due": ("Due in the next 30 days", "未来 30 天到期"),
     "programme.stat_due_note": ("until {date}", "截至 {date}"),
     "programme.stat_open": ("Still open", "尚未完成"),
     "programme.stat_open_note": ("{in_progress} in progress · {blocked} blocked · {not_started} not started",
@@ -37,13 +38,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "programme.planned": ("Planned", "计划"),
     "programme.actual": ("Actual", "实际"),
     "programme.today": ("Today", "今天"),
-    "outcome.on_time": ("Done on time", "按期完成"),
-    "outcome.late": ("Done late", "延期完成"),
-    "outcome.in_progress": ("In progress", "进行中"),
-    "outcome.overdue": ("Overdue", "已逾期"),
-    "outcome.blocked": ("Blocked", "受阻"),
-    "outcome.not_started": ("Not started", "未开始"),
-    "outcome.done": ("Done", "已完成"),
     "programme.days_late": ("+{days} d", "+{days} 天"),
     "programme.days_early": ("{days} d early", "提前 {days} 天"),
     "programme.days_overdue": ("{days} d overdue", "逾期 {days} 天"),
@@ -51,8 +45,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "programme.span": ("{start} – {end}", "{start} – {end}"),
     "programme.open_since": ("since {start}, open", "自 {start} 起，未完成"),
     # lists
-    "programme.overdue_title": ("Overdue", "已逾期"),
-    "programme.next_title": ("Due in the next 30 days", "未来 30 天到期"),
     "programme.none_overdue": ("Nothing is overdue.", "没有逾期的里程碑。"),
     "programme.none_due": ("Nothing is due in the next 30 days.", "未来 30 天没有到期的里程碑。"),
     "programme.due_on": ("due {date}", "{date} 到期"),
@@ -72,14 +64,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "programme.scorecard_hint": ("Each phase's KPI targets, judged on the phase's last month (the latest complete "
                                  "month while it runs).", "各阶段指标目标，按阶段最后一个月评估（进行中的阶段按最近一个完整月）。"),
     "programme.scorecard_none": ("The plan sets no phase targets here.", "计划未在此设定阶段目标。"),
-    "programme.kpi": ("KPI", "指标"),
-    "programme.target": ("Target", "目标"),
     "programme.reached": ("Reached", "达成值"),
     "programme.judged": ("Month", "评估月份"),
     "programme.verdict": ("Verdict", "结论"),
     "verdict.met": ("Met", "达成"),
     "verdict.missed": ("Missed", "未达成"),
-    "verdict.in_progress": ("In progress", "进行中"),
     "verdict.no_data": ("No data", "无数据"),
     "verdict.error": ("Cannot compute", "无法计算"),
     # data issues and RAID
@@ -93,17 +82,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "programme.issue_fix": ("How to fix it", "修正方法"),
     "programme.raid": ("RAID log", "RAID 日志（风险、假设、问题、依赖）"),
     "programme.raid_none": ("The RAID log has no entries here.", "RAID 日志在此没有条目。"),
-    "programme.raid_kind": ("Kind", "类型"),
     "programme.raid_title": ("Title", "标题"),
     "programme.raid_raised": ("Raised", "提出日期"),
     "programme.raid_due": ("Due", "到期日"),
     # milestone and what it moved
     "programme.milestone": ("Milestone", "里程碑"),
-    "programme.owner": ("Owner", "负责人"),
     "programme.lead": ("Workstream lead", "工作流负责人"),
     "programme.slip": ("Slip", "偏差"),
     "programme.depends_on": ("Depends on", "前置里程碑"),
-    "programme.none": ("none", "无"),
     "programme.impact": ("What it moved", "带来的变化"),
     "programme.impact_hint": ("Each KPI the milestone names, {weeks} weeks before and after it finished; departments "
                               "in the phase's scope against those not yet in the programme.",
@@ -111,7 +97,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "programme.weeks": ("Weeks before / after", "前后周数"),
     "programme.weeks_option": ("{weeks} weeks", "{weeks} 周"),
     "programme.no_kpis": ("This milestone names no KPIs.", "此里程碑未关联指标。"),
-    "programme.group_all": ("All departments", "全部部门"),
     "programme.group_scope": ("In scope", "范围内"),
     "programme.group_control": ("Control", "对照组"),
     "programme.group_scope_long": ("In the phase's scope: {departments}", "本阶段范围内：{departments}"),
@@ -122,13 +107,15 @@ STRINGS: dict[str, tuple[str, str]] = {
                                  "此指标没有部门维度，因此没有范围内组和对照组"),
     "programme.before": ("Before", "之前"),
     "programme.after": ("After", "之后"),
-    "programme.change": ("Change", "变化"),
     "programme.net": ("Net of control", "扣除对照组"),
     "programme.net_note": ("in-scope change − control change", "范围内变化 − 对照组变化"),
     "programme.windows": ("Before {before} · after {after}", "之前 {before} · 之后 {after}"),
     "programme.after_short": ("only {days} days after it so far", "目前仅有完成后 {days} 天的数据"),
     "programme.after_none": ("the weeks after it have not started yet", "完成后的时段尚未开始"),
     "programme.finished_on": ("Measured around {date}", "以 {date} 为分界"),
+    "programme.not_finished": ("{outcome} · not finished: no after-period yet", "{outcome} · 尚未完成：还没有完成后的时段"),
+    "programme.done_undated": ("Done, but the plan gives no finish date: no after-period to compare",
+                               "已完成，但计划未给出完成日期：没有可比较的完成后时段"),
     "programme.open_kpi": ("Open the KPI page", "打开指标页面"),
     "programme.choose_kpi": ("Choose a KPI to see its before and after in a chart.", "选择一个指标，以图表查看其前后变化。"),
     "programme.unavailable": ("Cannot compute: {message}", "无法计算：{message}"),

@@ -22,7 +22,7 @@ from dashboard.state import ViewState
 def page_title(**_: Any) -> str:
     """The browser tab's title, in the configured language."""
     try:
-        return f"{t('programme.title', context.default_language())} · Vantage"
+        return f"{t('nav.programme', context.default_language())} · Vantage"
     except RuntimeError:  # outside a request (Dash asks at start-up)
         return "Programme · Vantage"
 
@@ -45,7 +45,7 @@ def layout(**query: Any) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.VIEW, data={"view": view.to_data(), "weeks": address.weeks}),
         html.Div([
-            html.Div([html.H1(t("programme.title", lang), className="programme-title"),
+            html.Div([html.H1(t("nav.programme", lang), className="programme-title"),
                       html.Div(id=ids.CRUMBS, className="programme-crumbs")], className="programme-heading"),
             html.Div(id=ids.WINDOW, className="programme-window filter-summary"),
         ], className="programme-header"),
@@ -72,8 +72,8 @@ def layout(**query: Any) -> html.Div:
                 ], className="programme-milestone" + ("" if at_milestone else views.HIDDEN)),
             ], className="programme-main"),
             html.Aside([
-                section(t("programme.overdue_title", lang), html.Div(id=ids.OVERDUE), cls="list-section overdue"),
-                section(t("programme.next_title", lang), html.Div(id=ids.DUE), cls="list-section due"),
+                section(t("outcome.overdue", lang), html.Div(id=ids.OVERDUE), cls="list-section overdue"),
+                section(t("milestone.due_soon", lang), html.Div(id=ids.DUE), cls="list-section due"),
                 section(t("programme.scorecard", lang), html.P(t("programme.scorecard_hint", lang),
                                                                className="drill-hint"),
                         html.Div(id=ids.SCORECARD, className="table-responsive"), cls="scorecard-section"),

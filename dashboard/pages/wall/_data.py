@@ -14,16 +14,17 @@ from core.i18n import t
 from dashboard.figures import good_direction, sparkline_svg, trend_window
 from dashboard.pages.wall._ids import card, part
 from dashboard.pages.wall._slides import ATTENTION, RESULTS
-from dashboard.safe import guarded
-from dashboard.sentences import projection_text
+from dashboard.safe import guarded, source_reason
 from dashboard.state import ViewState
 from dashboard.theme import STATUS_SYMBOL
+from metrics.engine.answers import Answer, Headline
 from metrics.engine.periods import Filters, add_months
+from metrics.engine.protocol import Questions
 from metrics.semantics.format import format_delta, format_value
 from metrics.semantics.model import Metric
 
 Props = dict[str, dict[str, Any]]
-Shown = list[tuple[Metric, Any]]  # the KPIs a slide shows, with the engine's answer (None when it failed)
+Shown = list[tuple[Metric, Answer[Headline] | None]]  # the KPIs a slide shows, with the engine's answer (None: failed)
 # Width, height (small: the picture is scaled up, so its lines read thick from across a room), months (0: from the
 # baseline).
 SPARK = {"hero": (260, 45, 12), "focus": (400, 205, 0)}
@@ -34,7 +35,7 @@ UNIT_SCALE = 0.42  # .wall-unit's font-size
 STATUS_ORDER = {"off_track": 0, "at_risk": 1, "error": 2}
 
 
-def playlist_props(engine: Any, playlist: Playlist, today: date, slide_builders: Mapping[str, Callable]) -> Props:
+def playlist_props(engine: Questions, playlist: Playlist, today: date, slide_builders: Mapping[str, Callable]) -> Props:
     """Every slide's properties; a slide that fails says why in its own banner and the others still show."""
     props: Props = {}
     for n, s in enumerate(playlist.slides):
@@ -47,7 +48,7 @@ def playlist_props(engine: Any, playlist: Playlist, today: date, slide_builders:
     return props
 
 
-def overview_props(engine: Any, n: int, s: Slide, theme: str, today: date) -> Props:
+def overview_props(engine: Questions, n: int, s: Slide, theme: str, today: date) -> Props:
     """The three results as big cards, then the KPIs that need attention (worst first) and the status counts."""
     lang, catalogue = s.language, engine.catalogue
     props: Props = {}
@@ -78,6 +79,8 @@ def overview_props(engine: Any, n: int, s: Slide, theme: str, today: date) -> Pr
             props[part(n, f"chip{i}-name")] = props[part(n, f"chip{i}-value")] = {"children": ""}
     counts = t("wall.counts", lang, on=status.count("on_track"), risk=status.count("at_risk"),
                off=status.count("off_track"))
+    if status.count("too_few"):  # not judged, so neither off track nor in need of attention: said apart
+        counts += " · " + t("wall.too_few", lang, n=status.count("too_few"))
     if status.count("error"):
         counts += " · " + t("wall.cannot", lang, n=status.count("error"))
     props[part(n, "counts")] = {"children": counts}
@@ -86,7 +89,7 @@ def overview_props(engine: Any, n: int, s: Slide, theme: str, today: date) -> Pr
     return props
 
 
-def metric_props(engine: Any, n: int, s: Slide, theme: str, today: date) -> Props:
+def metric_props(engine: Questions, n: int, s: Slide, theme: str, today: date) -> Props:
     """One KPI across the screen: its value, change, baseline, target and the trend since the baseline."""
     metric = engine.metric(s.metric)  # AccessDenied outside the viewer's scope: the slide's banner says so
     props, answer = card_props(engine, n, metric, s, today, theme, "focus")
@@ -94,53 +97,48 @@ def metric_props(engine: Any, n: int, s: Slide, theme: str, today: date) -> Prop
     return props
 
 
-def card_props(engine: Any, n: int, metric: Metric, s: Slide, today: date, theme: str,
-               size: str) -> tuple[Props, Any]:
+def card_props(engine: Questions, n: int, metric: Metric, s: Slide, today: date, theme: str,
+               size: str) -> tuple[Props, Answer[Headline] | None]:
     """A KPI card's properties and the engine's answer (None when it could not be computed)."""
     key, lang = metric.key, s.language
     if s.department and "department" not in metric.dimensions:
         return _card_message(n, metric, size, t("wall.not_filterable", lang), "not-filterable"), None
     filters = ViewState(period=s.period, department=s.department).filters(today, metric.dimensions)
 
-    def compute() -> tuple[Props, Any]:
+    def compute() -> tuple[Props, Answer[Headline] | None]:
         answer = engine.headline(key, filters)
         return _card_answer(engine, n, metric, answer, filters, lang, theme, size), answer
 
     return guarded(compute, lambda message: (_card_message(n, metric, size, message, "error"), None), lang)
 
 
-def _card_answer(engine: Any, n: int, metric: Metric, answer: Any, filters: Filters, lang: str, theme: str,
-                 size: str) -> Props:
+def _card_answer(engine: Questions, n: int, metric: Metric, answer: Answer[Headline], filters: Filters, lang: str,
+                 theme: str, size: str) -> Props:
     h, key = answer.data, metric.key
     fmt = lambda v: format_value(v, metric.unit, lang)  # noqa: E731
     pre, number, post = split_value(fmt(h.value))
     facts = []
     if h.baseline is not None:
         facts.append(t("wall.baseline", lang, baseline=fmt(h.baseline), now=fmt(h.value)))
-    if h.target is None:
-        facts.append(t("tile.no_target", lang))
-    elif h.target_date:
-        facts.append(t("tile.target_by", lang, target=fmt(h.target), date=labels.date_label(h.target_date, lang)))
-    else:
-        facts.append(t("tile.target_only", lang, target=fmt(h.target)))
+    facts.append(h.decision.target_text(lang))
     delta, tone = delta_text(metric, h.delta, lang)
     state = "stale" if answer.stale else "ok"
-    note = t("tile.last_good", lang, reason=answer.stale_reason) if answer.stale_reason else ""
+    note = t("tile.last_good", lang, reason=source_reason(answer.stale_reason, lang)) if answer.stale_reason else ""
     props: Props = {
         card(n, key, ""): {"className": f"wall-card wall-card-{size} edge-{h.status.value} state-{state}"},
         card(n, key, "pre"): {"children": pre}, card(n, key, "value"): {"children": number},
         card(n, key, "post"): {"children": post},
         card(n, key, "fit"): {"style": {"--fit": fit(pre, number, post, VALUE_EMS[size])}},
-        card(n, key, "status"): {"children": f"{STATUS_SYMBOL[h.status.value]} {t(f'status.{h.status.value}', lang)}",
+        card(n, key, "status"): {"children": f"{STATUS_SYMBOL.get(h.status.value, '?')} {h.decision.label(lang)}",
                                  "className": f"wall-status status-badge status-{h.status.value}"},
         card(n, key, "delta"): {"children": delta, "className": f"wall-delta {tone}"},
         card(n, key, "facts"): {"children": "\n".join(facts)},
         card(n, key, "note"): {"children": note},
     }
     if size in SPARK:
-        props.update(_spark(engine, n, metric, filters, lang, theme, size))
+        props.update(_spark(engine, n, metric, filters, h.target, lang, theme, size))
     if size == "focus":
-        props[card(n, key, "projection")] = {"children": projection_text(metric, h, lang)}
+        props[card(n, key, "projection")] = {"children": h.decision.sentence(lang)}
     return props
 
 
@@ -161,7 +159,8 @@ def _card_message(n: int, metric: Metric, size: str, message: str, state: str) -
     return props
 
 
-def _spark(engine: Any, n: int, metric: Metric, filters: Filters, lang: str, theme: str, size: str) -> Props:
+def _spark(engine: Questions, n: int, metric: Metric, filters: Filters, target: float | None, lang: str, theme: str,
+           size: str) -> Props:
     """The monthly trend up to the period's end as an SVG (no chart library, nothing re-created but a string)."""
     width, height, months = SPARK[size]
     last_month = (filters.end - timedelta(days=1)).replace(day=1)
@@ -173,20 +172,20 @@ def _spark(engine: Any, n: int, metric: Metric, filters: Filters, lang: str, the
     window = filters.with_period(start, add_months(last_month, 1))
     frame = guarded(lambda: engine.trend(metric.key, window).data, lambda _m: None, lang)
     values = list(frame["value"]) if frame is not None and frame.height else []
-    src = sparkline_svg(values, theme, metric.target, width, height) if values else ""
-    first = frame["period"][0] if values else None
+    src = sparkline_svg(values, theme, target, width, height) if values else ""
+    first = frame["period"][0] if values and frame is not None else None
     # Only the full-screen trend says what it spans: on a results card the facts below already name the target.
     note = t("wall.trend_from", lang, month=labels.month_label(first, lang)) if src and first and not months else ""
-    if note and metric.target is not None:
-        note += " · " + t("wall.trend_target", lang, target=format_value(metric.target, metric.unit, lang))
+    if note and target is not None:
+        note += " · " + t("wall.trend_target", lang, target=format_value(target, metric.unit, lang))
     return {card(n, metric.key, "spark"): {"src": src}, card(n, metric.key, "span"): {"children": note}}
 
 
-def freshness_props(n: int, shown: Iterable[tuple[Metric, Any]], lang: str) -> Props:
+def freshness_props(n: int, shown: Iterable[tuple[Metric, Answer[Headline] | None]], lang: str) -> Props:
     """The slide's 'data as of' (its oldest source) and a banner naming KPIs whose data is stale."""
     shown = list(shown)
     times = [a.data_as_of for _, a in shown if a is not None and a.data_as_of is not None]
-    asof = t("wall.as_of", lang, time=labels.time_label(min(times), lang)) if times else ""
+    asof = t("tile.as_of", lang, time=labels.time_label(min(times), lang)) if times else ""
     behind = [m.title(lang) for m, a in shown if a is not None and a.behind_sla and not a.stale_reason]
     failed = [m.title(lang) for m, a in shown if a is not None and a.stale_reason]
     text = "   ".join(([t("wall.behind_sla", lang, names=", ".join(behind))] if behind else [])
@@ -231,8 +230,8 @@ def delta_text(metric: Metric, delta: float | None, lang: str) -> tuple[str, str
     good = good_direction(metric, delta)
     arrow = "▲" if delta > 0 else "▼" if delta < 0 else "▶"
     tone = "delta-flat" if good is None else "delta-good" if good else "delta-bad"
-    return f"{arrow} {shown} {t('wall.vs_previous', lang)}", tone
+    return f"{arrow} {shown} {t('tile.vs_previous', lang)}", tone
 
 
-def _status(answer: Any) -> str:
+def _status(answer: Answer[Headline] | None) -> str:
     return "error" if answer is None else answer.data.status.value

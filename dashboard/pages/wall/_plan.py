@@ -1,5 +1,6 @@
 """The programme slide's numbers: milestones done, overdue, in progress and blocked; each phase's progress; the
-open milestones due first; and the two schedule KPIs. Read from the plan source, not from the programme page."""
+open milestones due first; and the two schedule KPIs. Read from the plan source, not from the programme page, and
+counted by programme/milestones.py, as the programme page and the snapshot emails count them."""
 from __future__ import annotations
 
 from datetime import date
@@ -15,6 +16,7 @@ from core.i18n import t
 from dashboard.pages.wall._data import Props, Shown, card_props, freshness_props
 from dashboard.pages.wall._ids import part
 from dashboard.pages.wall._slides import NEXT_DUE, PHASES, PROGRAMME_KPIS
+from programme import milestones as ms
 from programme.plan import plan_or_issue
 
 
@@ -38,21 +40,18 @@ def programme_props(engine: Any, n: int, s: Slide, theme: str, today: date, view
     if plan is None:
         raise SourceError(issue, f"plan source '{engine.config.plan_source}'",
                           "check the plan tables with `python app.py check`")
-    milestones = plan.milestones.with_columns(
-        open=pl.col("status") != "done", late=(pl.col("status") != "done") & (pl.col("planned_end") < today))
-    total, done = milestones.height, milestones.filter(~pl.col("open")).height
-    overdue = milestones.filter(pl.col("late")).height
+    milestones = ms.judge_plan(plan, today)
+    c = ms.totals(milestones)
     props: Props = {
-        part(n, "done"): {"children": f"{done} / {total}"},
-        part(n, "overdue"): {"children": str(overdue),
-                             "className": "wall-stat-value" + (" is-bad" if overdue else "")},
-        part(n, "in_progress"): {"children": str(milestones.filter(pl.col("status") == "in_progress").height)},
-        part(n, "blocked"): {"children": str(milestones.filter(pl.col("status") == "blocked").height),
-                             "className": "wall-stat-value" + (" is-bad" if milestones.filter(
-                                 pl.col("status") == "blocked").height else "")},
+        part(n, "done"): {"children": f"{c['done']} / {c['total']}"},
+        part(n, "overdue"): {"children": str(c["overdue"]),
+                             "className": "wall-stat-value" + (" is-bad" if c["overdue"] else "")},
+        part(n, "in_progress"): {"children": str(c["in_progress"])},
+        part(n, "blocked"): {"children": str(c["blocked"]),
+                             "className": "wall-stat-value" + (" is-bad" if c["blocked"] else "")},
     }
     props.update(_phases(n, plan.phases, milestones, today, lang))
-    props.update(_due(n, milestones, today, lang))
+    props.update(_due(n, milestones, lang))
     shown: Shown = []
     for key in (k for k in PROGRAMME_KPIS if k in engine.catalogue):
         card_p, answer = card_props(engine, n, engine.catalogue[key], s, today, theme, "compact")
@@ -64,7 +63,7 @@ def programme_props(engine: Any, n: int, s: Slide, theme: str, today: date, view
 
 def _phases(n: int, phases: pl.DataFrame, milestones: pl.DataFrame, today: date, lang: str) -> Props:
     """A row per phase: its name (marked while it runs), a bar of milestones done and the count."""
-    counts = milestones.group_by("phase_id").agg(total=pl.len(), done=(~pl.col("open")).sum())
+    counts = ms.counts(milestones, ["phase_id"])
     per_phase = {r["phase_id"]: (r["done"], r["total"]) for r in counts.iter_rows(named=True)}
     rows = phases.head(PHASES).iter_rows(named=True)
     props: Props = {}
@@ -87,11 +86,11 @@ def _phases(n: int, phases: pl.DataFrame, milestones: pl.DataFrame, today: date,
     return props
 
 
-def _due(n: int, milestones: pl.DataFrame, today: date, lang: str) -> Props:
-    """The open milestones due first (overdue ones lead, being the earliest), with how late or when due."""
+def _due(n: int, milestones: pl.DataFrame, lang: str) -> Props:
+    """The open milestones due first (overdue ones lead, being the earliest), with how late or when due; from a
+    judged frame (programme/milestones.py)."""
     title = "title_zh" if lang == "zh" else "title_en"
-    rows = list(milestones.filter(pl.col("open")).sort("planned_end", nulls_last=True)
-                .head(NEXT_DUE).iter_rows(named=True))
+    rows = list(milestones.filter(ms.OPEN).sort(ms.ORDER).head(NEXT_DUE).iter_rows(named=True))
     props: Props = {}
     for i in range(NEXT_DUE):
         if i >= len(rows):
@@ -100,8 +99,8 @@ def _due(n: int, milestones: pl.DataFrame, today: date, lang: str) -> Props:
                 props[part(n, f"due{i}-{field}")] = {"children": ""}
             continue
         m = rows[i]
-        late = m["planned_end"] is not None and m["planned_end"] < today
-        when = (t("wall.late", lang, days=(today - m["planned_end"]).days) if late
+        late = bool(m["overdue"])
+        when = (t("wall.late", lang, days=m["slip_days"]) if late
                 else t("wall.due", lang, date=labels.date_label(m["planned_end"], lang)))
         status = str(m["status"])
         if status == "blocked":

@@ -13,6 +13,7 @@ from core.i18n import t
 from dashboard.pages.wall import _words as _wall_words  # noqa: F401 - registers the wall's strings
 from dashboard.pages.wall._ids import card, part, slide
 from dashboard.state import ViewState
+from metrics.engine.decision import period_name
 from metrics.semantics.model import Metric
 
 # What leadership asked the programme to deliver (the overview's results strip shows the same three).
@@ -33,9 +34,9 @@ def deck(playlist: Playlist, catalogue: Mapping[str, Metric], today: date) -> li
 
 
 def period_text(s: Slide, today: date) -> str:
-    """The slide's period as people say it, with its department: 'Oct 2026 · Finance'."""
+    """The slide's period as people say it, with its department: 'Oct 2026 · Finance', 'YTD 2026'."""
     start, end = ViewState(period=s.period).period_bounds(today)
-    text = labels.period_label(start, end, s.language)
+    text = period_name(start, end, s.language, to_date=end == today)
     return f"{text} · {labels.value_label('department', s.department, s.language)}" if s.department else text
 
 
@@ -103,7 +104,7 @@ def _programme(n: int, s: Slide, catalogue: Mapping[str, Metric], today: date) -
     stats = [html.Div([html.Div(id=part(n, name), className="wall-stat-value"),
                        html.Div(t(word, lang), className="wall-stat-label")], className=f"wall-stat wall-stat-{name}")
              for name, word in (("done", "wall.milestones_done"), ("overdue", "wall.overdue"),
-                                ("in_progress", "wall.in_progress"), ("blocked", "wall.blocked"))]
+                                ("in_progress", "milestone.in_progress"), ("blocked", "milestone.blocked"))]
     phases = [html.Div([html.Div(id=part(n, f"phase{i}-name"), className="wall-phase-name"),
                         html.Div(html.Div(id=part(n, f"phase{i}-bar"), className="wall-phase-bar"),
                                  className="wall-phase-track"),

@@ -1,0 +1,92 @@
+"""The file behind a SQLite source, followed across replacement: a copy moved or written over it is noticed by
+its stamp (device, inode, size, time), and checked with SQLite's quick_check before anything is read from it."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable
+
+from connectors.base import FileStamp, file_stamp
+from core.errors import SourceError
+
+
+class SqliteFile:
+    """One SQLite database file: its stamp now, whether that file passed quick_check, and who to tell on a change."""
+
+    def __init__(self, path: str, checked: Path | None, on_change: Callable[[], None]) -> None:
+        # `checked` keeps the stamp that last passed the check for every process (a large file checks in seconds).
+        self.path, self.checked, self.on_change = path, checked, on_change
+        self._seen = ""  # the stamp this process last saw: its pooled connections belong to that file
+        self._good = ""  # the stamp that last passed the check here
+        self._failed: tuple[str, SourceError] | None = None  # a stamp that failed it, and why
+        self._lock = threading.Lock()
+
+    def stamp(self, where: str) -> FileStamp:
+        """The file's stamp; on a change `on_change` runs first. SourceError when the file is missing or damaged."""
+        try:
+            stamp = file_stamp(self.path)
+        except FileNotFoundError:
+            raise SourceError(f"database file {self.path} does not exist", where,
+                              "restore the file or correct the url in the config") from None
+        key = str(stamp)
+        with self._lock:
+            if key != self._seen:
+                self.on_change()
+                self._seen = key
+            if self._failed and self._failed[0] == key:
+                raise self._failed[1]
+            if key != self._good and key != _read_text(self.checked):
+                try:
+                    quick_check(self.path, where)
+                except SourceError as exc:
+                    self._failed = (key, exc)
+                    raise
+                _write_text(self.checked, key)
+            self._good = key
+        return stamp
+
+    def forget(self) -> None:
+        """Forget what was seen and checked, here and for every process."""
+        with self._lock:
+            self._seen = self._good = ""
+            self._failed = None
+        if self.checked is not None:
+            self.checked.unlink(missing_ok=True)
+
+
+def quick_check(path: str, where: str) -> None:
+    """SourceError unless SQLite's quick_check finds the file sound (garbage or a truncated copy fails it)."""
+    try:
+        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            found = [str(row[0]) for row in con.execute("PRAGMA quick_check(3)")]
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        found = [str(exc)]
+    if found != ["ok"]:
+        raise SourceError(f"the database file {Path(path).name} is damaged: {'; '.join(found)[:300]}", where,
+                          f"put a complete copy of the database at {path} (a copy still being written, or cut "
+                          "short, fails this check)")
+
+
+def _read_text(path: Path | None) -> str:
+    try:
+        return path.read_text() if path is not None else ""
+    except OSError:
+        return ""
+
+
+def _write_text(path: Path | None, text: str) -> None:
+    """Write a small state file whole (a reader never sees half of it); a failure only costs a check later."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass

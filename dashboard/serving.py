@@ -1,0 +1,52 @@
+"""How the web server presents itself: no version in its `Server` header, no wall token in its access log."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from werkzeug.serving import WSGIRequestHandler
+
+SERVER_NAME = "Vantage"
+TOKEN = re.compile(r"(token=)[^&\s\"']+")
+# The access loggers of werkzeug's development server and of gunicorn (when --access-logfile is on).
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """werkzeug's request handler, answering `Server: Vantage` instead of its own and Python's versions."""
+
+    def version_string(self) -> str:
+        return SERVER_NAME
+
+
+def redact(text: str) -> str:
+    """A logged request line with any token=... value replaced."""
+    return TOKEN.sub(r"\1[redacted]", text)
+
+
+class RedactTokens(logging.Filter):
+    """Takes wall tokens out of access-log lines: a screen's first visit carries its token in the address."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.msg) if isinstance(record.msg, str) else record.msg
+        if isinstance(record.args, dict):  # gunicorn's atoms: changed in place, its lookups of headers still work
+            for key, value in list(record.args.items()):
+                if isinstance(value, str):
+                    record.args[key] = redact(value)
+        elif isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def redact_access_logs() -> None:
+    """Put the token filter on the access loggers (once per process)."""
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
+
+
+def run_options() -> dict[str, Any]:
+    """Options for Dash's `app.run` (werkzeug's development server)."""
+    return {"request_handler": QuietRequestHandler}

@@ -1,0 +1,111 @@
+"""Login abuse through HTTP: failed logins look and take the same for real and unknown users, lockout is per
+(user, address), each address is rate limited, and `next` never redirects off the site or breaks a header."""
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from access.throttle import MAX_FAILURES
+from dashboard.login import RATE_KEY, safe_next
+from tests.dashboard.secured import PASSWORD, form_token, secured_app, sign_in
+
+
+@pytest.fixture(scope="module")
+def secured(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    dash_app, rt = secured_app(tmp_path_factory.mktemp("login"), data_dir)
+    yield dash_app.server, rt
+
+
+def attempt(client: Any, token: str, user: str, password: str, address: str) -> tuple[float, Any]:
+    """One post of the login form from an address: (seconds it took, the answer)."""
+    began = time.perf_counter()
+    answer = client.post("/login", data={"csrf": token, "user": user, "password": password},
+                         environ_base={"REMOTE_ADDR": address})
+    return time.perf_counter() - began, answer
+
+
+def message(answer: Any) -> str:
+    text = answer.get_data(as_text=True)
+    return text[text.index('role="alert"'):].split("</div>")[0]
+
+
+def test_known_and_unknown_users_fail_alike_and_in_the_same_time(secured: Any) -> None:
+    server, _ = secured
+    client = server.test_client()
+    token = form_token(client.get("/login").get_data(as_text=True))
+    attempt(client, token, "nobody-warm-up", "x", "10.9.9.9")
+    known, unknown, answers = [], [], set()
+    for n in range(20):  # interleaved, each from its own address so no lockout or rate limit interferes
+        took, answer = attempt(client, token, "erin", "not her password", f"10.1.{n}.1")
+        known.append(took)
+        answers.add((answer.status_code, message(answer)))
+        took, answer = attempt(client, token, f"nobody-{n}", "not her password", f"10.2.{n}.1")
+        unknown.append(took)
+        answers.add((answer.status_code, message(answer)))
+    assert len(answers) == 1 and next(iter(answers))[0] == 401  # the very same answer
+    fast, slow = sorted((statistics.median(known), statistics.median(unknown)))
+    print(f"median failed login: known {statistics.median(known) * 1000:.1f} ms, "
+          f"unknown {statistics.median(unknown) * 1000:.1f} ms")
+    assert slow <= fast * 1.2, (known, unknown)
+
+
+def test_a_stranger_at_another_address_cannot_lock_a_user_out(secured: Any) -> None:
+    server, _ = secured
+    stranger = server.test_client()
+    token = form_token(stranger.get("/login").get_data(as_text=True))
+    for _ in range(MAX_FAILURES + 2):
+        _, answer = attempt(stranger, token, "pat", "guessing guessing", "198.51.100.7")
+    _, locked = attempt(stranger, token, "pat", PASSWORD, "198.51.100.7")
+    assert locked.status_code == 401 and "Too many failed attempts" in message(locked)
+    # The same lock message for a name that does not exist: the lock tells nothing about who exists.
+    for _ in range(MAX_FAILURES):
+        attempt(stranger, token, "no-such-user", "guessing guessing", "198.51.100.7")
+    _, ghost = attempt(stranger, token, "no-such-user", "guessing guessing", "198.51.100.7")
+    assert message(ghost) == message(locked)
+    # Pat, at her own address, signs in as usual.
+    assert sign_in(server.test_client(), "pat", address="10.20.30.40").status_code == 302
+    failures = [e for e in server.config["VANTAGE_AUDIT"].entries(user="pat") if e["action"] == "login_failed"]
+    assert failures and all(e["address"] == "198.51.100.7" for e in failures)
+
+
+def test_each_address_may_post_the_form_only_so_often(secured: Any) -> None:
+    server, _ = secured
+    server.config[RATE_KEY] = "3 per minute"
+    try:
+        client = server.test_client()
+        token = form_token(client.get("/login").get_data(as_text=True))
+        codes = [attempt(client, token, f"user{n}", "x", "192.0.2.50")[1].status_code for n in range(3)]
+        throttled = attempt(client, token, "erin", PASSWORD, "192.0.2.50")[1]
+        assert codes == [401, 401, 401] and throttled.status_code == 429
+        assert "Too many sign-in attempts" in throttled.get_data(as_text=True)
+        assert sign_in(server.test_client(), "erin", address="192.0.2.51").status_code == 302  # other addresses
+    finally:
+        server.config[RATE_KEY] = "20 per minute;200 per hour"
+
+
+@pytest.mark.parametrize("target", [
+    "/metric/data_accuracy\r\nSet-Cookie: evil=1", "/\nLocation: https://evil.example", "https://evil.example/",
+    "//evil.example/path", "/\\evil.example", "javascript:alert(1)", "http:/evil.example", "\t//evil.example",
+    "/" + "x" * 5000,
+])
+def test_a_bad_next_redirects_home(secured: Any, target: str) -> None:
+    server, _ = secured
+    before = len(server.config["VANTAGE_AUDIT"].entries(user="erin"))
+    answer = sign_in(server.test_client(), "erin", address="10.77.0.1", next_page=target)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    logins = [e for e in server.config["VANTAGE_AUDIT"].entries(user="erin")[before:] if e["action"] == "login"]
+    assert len(logins) == 1
+    assert safe_next(target) == "/"
+
+
+def test_a_good_next_is_kept_and_a_wrong_form_token_refused(secured: Any) -> None:
+    server, _ = secured
+    assert safe_next("/metric/data_accuracy?period=quarter&lang=zh") == "/metric/data_accuracy?period=quarter&lang=zh"
+    answer = sign_in(server.test_client(), "erin", address="10.77.0.2", next_page="/league?lang=zh")
+    assert answer.headers["Location"] == "/league?lang=zh"
+    forged = server.test_client().post("/login", data={"csrf": "made-up", "user": "erin", "password": PASSWORD})
+    assert forged.status_code == 400 and "expired" in forged.get_data(as_text=True)
