@@ -1,5 +1,6 @@
 """Settings: the one loader with one precedence rule (command line > environment > file > default), and the
-playlist declarations, checked field by field.
+declarations it holds, checked by one set of field checkers (fields.py): wall playlists, snapshot emails and their
+cron schedules (cron.py, on croniter).
 
-May import `core` only.
+May import `core` and third-party libraries only.
 """

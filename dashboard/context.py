@@ -37,6 +37,13 @@ def engine() -> Questions:
     return ScopedEngine(base, found.scope) if found is not None else base
 
 
+def plan_engine() -> Engine:
+    """The unscoped engine, for the programme plan's tables only: a plan holds no department numbers, and a
+    scoped engine does not reach the connectors the plan is read through."""
+    engine: Engine = flask.current_app.config[ENGINE_KEY]
+    return engine
+
+
 def viewer() -> Viewer | None:
     """The person or device behind this request (None when access control is not installed, as in unit tests)."""
     from dashboard.guard import current_viewer

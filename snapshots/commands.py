@@ -12,6 +12,7 @@ from typing import Any, Callable
 from config.settings import Config
 from config.snapshots import snapshot_spec
 from core.errors import ConfigError
+from metrics.engine.questions import Engine
 from snapshots.compose import Prepared, prepare
 from snapshots.delivery import check_smtp, drain
 from snapshots.outbox import Outbox, idempotency_key, read_previous, read_rows, stamp, unstamp
@@ -29,7 +30,7 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def send(engine: Any, config: Config, name: str, dry_run: bool = False, out: str | None = None) -> int:
+def send(engine: Engine, config: Config, name: str, dry_run: bool = False, out: str | None = None) -> int:
     """Queue an occurrence now and deliver it (or, with dry_run, write it to files). 0 when sent complete."""
     spec = snapshot_spec(config, name, engine.catalogue)
     if not dry_run:
@@ -107,7 +108,7 @@ def _shown(moment: str | None) -> str:
     return f"{unstamp(moment):%Y-%m-%d %H:%M:%S} UTC" if moment else ""
 
 
-def run_scheduler(engine: Any, config: Config, once: bool = False) -> int:
+def run_scheduler(engine: Engine, config: Config, once: bool = False) -> int:
     """Run the declared schedules until SIGTERM or SIGINT (or one round with `once`)."""
     specs = {name: snapshot_spec(config, name, engine.catalogue) for name in config.snapshots}
     if not specs:

@@ -13,6 +13,8 @@ from typing import Any
 from config.settings import Config
 from config.snapshots import SnapshotSpec
 from core.i18n import t
+from metrics.engine.protocol import Questions
+from metrics.engine.questions import Engine
 from snapshots import words as _mail_words  # noqa: F401 - registers the email's words
 from snapshots.changes import compare
 from snapshots.charts import Picture, email_figure, render
@@ -64,7 +66,7 @@ def late_text(late: Late | None) -> str:
     return text
 
 
-def prepare(engine: Any, config: Config, spec: SnapshotSpec, occurrence: str, due: datetime, now: datetime,
+def prepare(engine: Engine, config: Config, spec: SnapshotSpec, occurrence: str, due: datetime, now: datetime,
             previous: tuple[dict[str, Any], str] | None, late: Late | None = None, preview: bool = False
             ) -> Prepared:
     """Render an occurrence; `due` and `now` are aware. `preview` renders even what on_failure would hold."""
@@ -72,10 +74,11 @@ def prepare(engine: Any, config: Config, spec: SnapshotSpec, occurrence: str, du
     if spec.department:
         from metrics.engine.scope import Scope, ScopedEngine
 
-        engine = ScopedEngine(getattr(engine, "engine", engine),
-                              Scope(department=spec.department, label=f"snapshot {spec.name}"))
+        asked: Questions = ScopedEngine(engine, Scope(department=spec.department, label=f"snapshot {spec.name}"))
+    else:
+        asked = engine
     due_wall = due.astimezone(spec.timezone).replace(tzinfo=None)
-    numbers = collect(engine, spec, snapshot_today(config, due_wall))
+    numbers = collect(asked, spec, snapshot_today(config, due_wall), plan_engine=engine)
     seconds = {"numbers": time.perf_counter() - began}
     key = idempotency_key(spec.name, occurrence)
     problems = numbers.problems()

@@ -16,6 +16,8 @@ from core.errors import VantageError
 from dashboard.figures import trend_window
 from metrics.engine.answers import Answer, Headline
 from metrics.engine.periods import Filters, resolve_period
+from metrics.engine.protocol import Questions
+from metrics.engine.questions import Engine
 from metrics.semantics.model import Grain, Metric
 from programme import milestones as ms
 from programme.plan import Plan, plan_or_issue
@@ -131,7 +133,8 @@ class SnapshotNumbers:
                 for k in self.kpis if k.answer is not None and not k.trouble}
 
 
-def collect(engine: Any, spec: SnapshotSpec, today: date) -> SnapshotNumbers:
+def collect(engine: Questions, spec: SnapshotSpec, today: date, plan_engine: Engine | None = None
+            ) -> SnapshotNumbers:
     """Ask the engine for everything the snapshot shows; failures are recorded, never turned into numbers."""
     start, end = resolve_period(spec.period, today)
     kpis = [_kpi(engine, engine.metric(key), Filters(start, end)) for key in spec.metrics]
@@ -139,11 +142,11 @@ def collect(engine: Any, spec: SnapshotSpec, today: date) -> SnapshotNumbers:
     charts = [_chart(engine, chart, today) for chart in spec.charts]
     programme, programme_trouble = None, None
     if spec.programme_status:
-        programme, programme_trouble = _programme(engine, today)
+        programme, programme_trouble = _programme(plan_engine or _unscoped(engine), today)
     return SnapshotNumbers((start, end), today, kpis, charts, programme, programme_trouble, plan)
 
 
-def _kpi(engine: Any, metric: Metric, filters: Filters) -> KpiResult:
+def _kpi(engine: Questions, metric: Metric, filters: Filters) -> KpiResult:
     try:
         answer = engine.headline(metric.key, filters)
     except VantageError as exc:
@@ -151,7 +154,7 @@ def _kpi(engine: Any, metric: Metric, filters: Filters) -> KpiResult:
     return KpiResult(metric, answer, trouble_of(answer))
 
 
-def _chart(engine: Any, chart: ChartSpec, today: date) -> ChartData:
+def _chart(engine: Questions, chart: ChartSpec, today: date) -> ChartData:
     """The same series the metric page's trend shows: from the baseline (or a year back) to the period's end."""
     metric = engine.metric(chart.metric)
     start, end = resolve_period(chart.period, today)
@@ -167,9 +170,9 @@ def _chart(engine: Any, chart: ChartSpec, today: date) -> ChartData:
                      trouble_of(headline) or trouble_of(trend))
 
 
-def _programme(engine: Any, today: date) -> tuple[ProgrammeStatus | None, Trouble | None]:
+def _programme(engine: Engine, today: date) -> tuple[ProgrammeStatus | None, Trouble | None]:
     """The programme status from the plan source, or why it cannot be read (never an empty status)."""
-    plan, issue = plan_or_issue(getattr(engine, "engine", engine))  # the plan's tables need the real connectors
+    plan, issue = plan_or_issue(engine)
     if plan is None or plan.milestones.is_empty():
         why = issue or f"no milestones in source '{engine.config.plan_source}'"
         what = f"the programme plan could not be read ({why})"
@@ -181,3 +184,14 @@ def programme_status(plan: Plan, today: date) -> ProgrammeStatus:
     """Milestone counts by status, the overdue ones (longest overdue first) and those due soon (soonest first)."""
     judged = ms.judge_plan(plan, today)
     return ProgrammeStatus(ms.by_status(judged), ms.overdue(judged).to_dicts(), ms.due_soon(judged).to_dicts())
+
+
+def _unscoped(engine: Questions) -> Engine:
+    """The engine a scoped engine narrows: the plan's tables are read through its connectors (a plan holds no
+    department numbers)."""
+    from metrics.engine.scope import ScopedEngine
+
+    if isinstance(engine, ScopedEngine):
+        return engine.engine
+    assert isinstance(engine, Engine), type(engine)
+    return engine

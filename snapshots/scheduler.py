@@ -14,11 +14,12 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
 from config.settings import Config
 from config.snapshots import SnapshotSpec
 from core.errors import ConfigError
+from metrics.engine.questions import Engine
 from snapshots.compose import late_text, prepare
 from snapshots.cron import Occurrence, next_occurrence, occurrences
 from snapshots.delivery import Drained, drain
@@ -66,7 +67,7 @@ def clock_from(environ: Mapping[str, str]) -> Clock:
 class Scheduler:
     """Queues due occurrences of the declared snapshots and delivers the outbox."""
 
-    engine: Any
+    engine: Engine
     config: Config
     specs: dict[str, SnapshotSpec]
     outbox: Outbox

@@ -40,7 +40,6 @@ class Goal:
     slice: tuple[tuple[str, str], ...] = ()  # the (dimension, value) pairs of the slice, to name it
 
 
-
 def goal_for(metric: Metric, where: DimensionFilters, targets: Sequence[SliceTarget], due: date | None) -> Goal:
     """The goal of the slice `where` picks: the metric's target, the slice's own, or none (never the programme's
     target for a slice it does not hold for). `due` is the metric's target date."""

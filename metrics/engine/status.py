@@ -3,7 +3,8 @@
 - no status (unknown): no value, or no target for what is shown;
 - too few records: fewer rows (events, milestones) behind the value than the metric's `min_sample`;
 - on track: the value meets the target, or, at the pace of the straight line through the last six monthly
-  values, it reaches the target by the target date (counted from the value, not from the line);
+  values, it reaches the target by the target date (counted from the value, not from the line, over the time left
+  from today or the period's last day, whichever is later);
 - off track: once the target date has passed without the target met;
 - at risk: the pace misses the target date but moves the right way, or the value is within 5% of the target;
 - off track: otherwise.
@@ -63,7 +64,7 @@ class Pace:
 
     @property
     def improving(self) -> bool:
-        """Whether the pace moves toward the target (set by pace(), which knows the good direction)."""
+        """Whether the pace moves toward the target, or it is met (pace() knows which way is good)."""
         return self.months_needed is not None
 
 

@@ -71,7 +71,7 @@ def request(data: dict | None) -> Request:
     view = ViewState.from_data(data.get("view"))
     address = Address(view, int(data.get("weeks") or DEFAULT_WEEKS))
     lang = view.lang(context.default_language())
-    plan, problem = plan_or_issue(getattr(engine, "engine", engine))  # the plan's tables need the real connectors
+    plan, problem = plan_or_issue(context.plan_engine())
     if plan is None:
         raise VantageError(problem)
     return Request(engine, plan, address, focus_of(plan, view.drill, lang), lang, view.theme_name(), context.today(),
