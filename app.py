@@ -49,6 +49,7 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     CatalogueError when the catalogue is wrong.
     """
     from connectors.sources import build_connectors
+    from core.store import private_folder
     from metrics.engine import history
     from metrics.engine.baselines import BaselineStore
     from metrics.engine.cache import ResultCache
@@ -57,6 +58,7 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     from metrics.semantics.validation import target_problems, validate
     from programme import maturity
 
+    private_folder(config.data_path)  # users, sessions, the audit trail and cached numbers: the owner's only (0700)
     ensure_demo(config)
     modules = (list(registry.DEFAULT_PACK) if config.default_metrics else []) + list(config.metric_modules)
     beside_config = None if config.path.resolve() == DEMO_CONFIG.resolve() else str(config.path.parent.resolve())

@@ -1,4 +1,4 @@
-"""The access commands of the CLI: people (user), wall screens (wall-token) and the audit trail (audit).
+"""The access commands of the CLI: people (user), wall screens (wall-token) and the audit trail (audit, audit verify).
 
 Each returns what the command prints: a message, or a table's header and rows for the CLI to lay out.
 """
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from access.audit import AuditTrail
+from access.audit import AuditTrail, Verdict, verify
 from access.sessions import SessionStore
 from access.tokens import TokenStore
 from access.users import UserStore
@@ -15,7 +15,7 @@ from core.errors import UsageError
 
 USER_COLUMNS = ["user", "role", "department", "disabled"]
 TOKEN_COLUMNS = ["screen", "playlist", "created", "revoked", "last_used"]
-AUDIT_COLUMNS = ["id", "at", "user", "action", "what", "filters", "address"]
+AUDIT_COLUMNS = ["id", "at", "user", "action", "what", "filters", "address", "reason"]
 
 
 def users_table(config: Config) -> list[list[Any]]:
@@ -70,6 +70,11 @@ def change_token(config: Config, action: str, name: str | None, playlist: str | 
 def audit_table(config: Config, since: str | None, user: str | None) -> list[list[Any]]:
     entries = AuditTrail.in_folder(config.data_path).entries(since, user)
     return [[e[k] for k in AUDIT_COLUMNS] for e in entries]
+
+
+def verify_audit(config: Config) -> Verdict:
+    """The audit trail's hash chain checked, read-only: intact, or its first broken link."""
+    return verify(config.data_path / AuditTrail.FILE)
 
 
 def _users(config: Config) -> UserStore:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Union
 
+from cli.init import cmd_init
 from cli.output import emit, print_rows
 from cli.tables import QueryAnswer, Table
 from config.settings import Config
@@ -238,6 +239,10 @@ def cmd_wall_token(config: Config, args: argparse.Namespace) -> int:
 def cmd_audit(config: Config, args: argparse.Namespace) -> int:
     from access import commands
 
+    if args.action == "verify":
+        verdict = commands.verify_audit(config)
+        print(verdict)
+        return 0 if verdict.intact else 1
     print_rows(commands.AUDIT_COLUMNS, commands.audit_table(config, args.since, args.user), args.format)
     return 0
 
@@ -248,4 +253,5 @@ COMMANDS: dict[str, Command] = {
     "cache": Command(cmd_cache), "maturity": Command(cmd_maturity), "league": Command(cmd_league),
     "demo": Command(cmd_demo, needs_runtime=False), "user": Command(cmd_user, needs_runtime=False),
     "audit": Command(cmd_audit, needs_runtime=False), "wall-token": Command(cmd_wall_token, needs_runtime=False),
+    "init": Command(cmd_init, needs_runtime=False),
 }

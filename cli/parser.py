@@ -81,11 +81,19 @@ def parser() -> argparse.ArgumentParser:
     wall.add_argument("action", choices=["create", "list", "revoke"])
     wall.add_argument("name", nargs="?", help="the screen's name, e.g. lobby-tv")
     wall.add_argument("--playlist", help="the playlist this screen shows (with create)")
-    audit = _command(sub, "audit", help="print the audit trail")
+    audit = _command(sub, "audit", help="print the audit trail (list), or check its hash chain (verify)")
+    audit.add_argument("action", nargs="?", choices=["list", "verify"], default="list",
+                       help="verify: report the first broken link of the chain (exit 1), else that it is intact")
     audit.add_argument("--since", help="from this date or time (ISO)")
     audit.add_argument("--user", help="only this user")
     audit.add_argument("--format", choices=["table", "json", "csv"], default="table")
     d = _command(sub, "demo", help="build a demo database")
     d.add_argument("--records", type=int, default=50_000, help="master-data records (up to 10,000,000)")
     d.add_argument("--out", help="database file; default DATA_DIR/demo.sqlite")
+    init = _command(sub, "init", help="propose a config and starter metrics for a file or SQL table of your own")
+    init.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL",
+                      help="a CSV, Parquet or Excel (.xlsx) file, or a SQLAlchemy URL with --table")
+    init.add_argument("--table", help="the SQL table to read, or the Excel sheet (default: the first)")
+    init.add_argument("--out", help="folder to write vantage.toml and metrics_NAME.py in; default ./vantage_NAME")
+    init.add_argument("--force", action="store_true", help="write over a vantage.toml or module already there")
     return p

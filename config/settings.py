@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from config.read_options import SOURCE_READ_KEYS, TABLE_READ_KEYS, ReadOptions, parse_read_options
 from core.errors import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -100,6 +101,7 @@ class TableSpec:
     path: str = ""
     freshness_column: str = ""
     freshness_sla_hours: float | None = None  # overrides the source's SLA (e.g. for monthly tables)
+    read: ReadOptions = field(default_factory=ReadOptions)  # the source's, overridden by the table's own
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,10 @@ class SourceSpec:
     freshness_sla_hours: float = 48.0
     cache_ttl_seconds: float = 300.0
     tables: Mapping[str, TableSpec] = field(default_factory=dict)
+    read: ReadOptions = field(default_factory=ReadOptions)  # its tables' read options unless they set their own
 
     def table(self, name: str) -> TableSpec:
-        return self.tables.get(name) or TableSpec(name)
+        return self.tables.get(name) or TableSpec(name, read=self.read)
 
     def sla_hours(self, table: str) -> float:
         """How old a table's newest row may be before its numbers are marked stale."""
@@ -137,8 +140,9 @@ class SliceTarget:
 
 
 TARGET_KEYS = {"metric", "dimension", "value", "target", "due"}
-SOURCE_KEYS = {"kind", "url", "path", "password_env", "mirror", "freshness_sla_hours", "cache_ttl_seconds", "tables"}
-TABLE_KEYS = {"query", "path", "freshness_column", "freshness_sla_hours"}
+SOURCE_KEYS = {"kind", "url", "path", "password_env", "mirror", "freshness_sla_hours", "cache_ttl_seconds",
+               "tables"} | SOURCE_READ_KEYS
+TABLE_KEYS = {"query", "path", "freshness_column", "freshness_sla_hours"} | TABLE_READ_KEYS
 SOURCE_KINDS = ("sql", "files")
 
 
@@ -267,6 +271,7 @@ def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
     if kind == "files" and not spec.get("path"):
         raise ConfigError("a files source needs a path", f"{where} path", "set path to the folder that holds the files")
     tables = {}
+    read = parse_read_options(spec, ReadOptions(), where)
     for tname, tspec in spec.get("tables", {}).items():
         bad = set(tspec) - TABLE_KEYS
         if bad:
@@ -274,8 +279,9 @@ def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
                               f"use one of: {', '.join(sorted(TABLE_KEYS))}")
         try:
             sla = tspec.get("freshness_sla_hours")
-            tables[tname] = TableSpec(tname, **{k: str(v) for k, v in tspec.items() if k != "freshness_sla_hours"},
-                                      freshness_sla_hours=float(sla) if sla is not None else None)
+            tables[tname] = TableSpec(tname, **{k: str(v) for k, v in tspec.items() if k in ("query", "path",
+                                      "freshness_column")}, freshness_sla_hours=float(sla) if sla is not None else None,
+                                      read=parse_read_options(tspec, read, f"{where}.tables.{tname}"))
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"bad value: {exc}", f"{where}.tables.{tname}", "give the SLA in hours as a number") from None
     try:
@@ -283,7 +289,7 @@ def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
             name=name, kind=kind, url=str(spec.get("url", "")), path=str(spec.get("path", "")),
             password_env=str(spec.get("password_env", "")), mirror=_bool(spec.get("mirror", True)),
             freshness_sla_hours=float(spec.get("freshness_sla_hours", 48)),
-            cache_ttl_seconds=float(spec.get("cache_ttl_seconds", 300)), tables=tables)
+            cache_ttl_seconds=float(spec.get("cache_ttl_seconds", 300)), tables=tables, read=read)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"bad value: {exc}", where, "give numbers for the SLA and TTL, true/false for mirror") from None
 

@@ -165,7 +165,7 @@ def _recipients(value: Any, default_language: str, where: str) -> tuple[Recipien
 
 def _metrics(value: Any, catalogue: Mapping[str, Dimensioned], where: str) -> tuple[str, ...]:
     if value is None:
-        return tuple(catalogue)
+        return tuple(key for key, metric in catalogue.items() if getattr(metric, "listed", True))  # the KPIs
     if not isinstance(value, list) or not value:
         raise ConfigError("metrics must be a non-empty list of metric keys", where,
                           "write metrics = [\"data_accuracy\", ...] or leave the key out for all metrics")

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 
 from config.settings import SourceSpec, TableSpec
 from connectors.base import DataVersion, FileStamp, Schema, Where, check_columns
-from connectors.sqlite_file import SqliteFile
-from core.errors import SourceError
+from connectors.reading import SORTABLE_FORMAT, conversions, fingerprint, time_columns
+from connectors.sqlite_file import SqliteFile, brief_lock_wait
+from core.errors import SourceError, SourceUnavailable
 
 PARALLEL_ROWS = 200_000  # below this a single read is as fast
 BATCH_ROWS = 500_000  # rows per part of a local copy: bounds the memory a load of a large table takes
@@ -71,7 +72,7 @@ class SqlConnector:
     def _check_reachable(self, table: str) -> None:
         """SQLite would create a missing file on connect; a missing database is an outage, not an empty one."""
         if self.is_sqlite and self.url.database and not os.path.exists(self.url.database):
-            raise SourceError(f"database file {self.url.database} does not exist", self._where(table),
+            raise SourceUnavailable(f"database file {self.url.database} does not exist", self._where(table),
                               "restore the file or correct the url in the config")
 
     def _from(self, table: str) -> sa.FromClause:
@@ -90,38 +91,69 @@ class SqlConnector:
                 raise SourceError(f"table '{table}' does not exist", self._where(table),
                                   "create it, or declare a query for it under [sources.NAME.tables.TABLE]") from None
             except sa.exc.SQLAlchemyError as exc:
-                raise SourceError(f"cannot read the source: {_short(exc)}", self._where(table),
+                raise SourceUnavailable(f"cannot read the source: {_short(exc)}", self._where(table),
                                   "check that the database is up and the URL in the config is right") from None
             self._tables[table] = found
         return found
 
     def schema(self, table: str) -> Schema:
+        return conversions(self._raw_schema(table), self.spec.table(table))[1]
+
+    def _raw_schema(self, table: str) -> Schema:
+        """The types the columns are read as, before text dates are parsed and declared types cast."""
         found = self._schemas.get(table)
         if found is None:
-            src = self._from(table)
-            if self.spec.table(table).query:
+            src, tspec = self._from(table), self.spec.table(table)
+            if tspec.query:
                 found = dict(self._read(sa.select(src).limit(200), table).schema)
             else:
                 found = {c.name: polars_type(c.type) for c in src.columns}
+            if self.is_sqlite and tspec.read.time_format:
+                # SQLite keeps a DATE column's values as the text they were written in: read it as that text.
+                found.update({c: pl.String() for c in time_columns(tspec) if c in found})
             self._schemas[table] = found
         return found
+
+    def _text_times(self, table: str) -> dict[str, pl.DataType]:
+        """The time columns read as text and parsed here: a time filter on them runs after parsing, not in SQL."""
+        raw = self._raw_schema(table)
+        return {c: t for c, t in time_columns(self.spec.table(table)).items() if raw.get(c) == pl.String}
 
     def data_version(self, table: str) -> DataVersion:
         stamp = self._follow_file(table)
         src, fresh = self._from(table), self.spec.table(table).freshness_column
         try:
-            with self.engine.connect() as conn:
+            with self.engine.connect() as conn, brief_lock_wait(conn, self.is_sqlite):
                 # Two statements: together, SQLite would scan the table for the max instead of reading the index.
                 rows = int(conn.execute(sa.select(sa.func.count()).select_from(src)).scalar_one())
-                newest = _parse_time(conn.execute(sa.select(sa.func.max(src.c[fresh]))).scalar()) if fresh else None
+                newest = self._newest(conn, table, fresh) if fresh else None
         except sa.exc.SQLAlchemyError as exc:
-            raise SourceError(f"cannot read the source: {_short(exc)}", self._where(table),
+            raise SourceUnavailable(f"cannot read the source: {_short(exc)}", self._where(table),
                               "check that the database is up and the URL in the config is right") from None
+        options = fingerprint(self.spec.table(table))
+        stamp_text = (f"|{stamp}" if stamp else "") + (f"|read:{options}" if options else "")
         # Without a freshness column the contents can change unseen: let the version roll over with the TTL.
         epoch = "" if fresh else f"|ttl{int(time.time() // max(self.spec.cache_ttl_seconds, 1))}"
         # A SQLite file's stamp too: a file copied over the old one can hold other rows of the same count and time.
-        return DataVersion(token=f"{rows}|{newest}{epoch}" + (f"|{stamp}" if stamp else ""), rows=rows, newest=newest,
+        return DataVersion(token=f"{rows}|{newest}{epoch}{stamp_text}", rows=rows, newest=newest,
                            identity=stamp.identity if stamp else "")
+
+    def _newest(self, conn: sa.Connection, table: str, fresh: str) -> datetime | date | None:
+        """The freshness column's maximum. Text in a declared time_format is compared as times: the database's
+        maximum of the text when the format sorts as its times do (year first), else the parsed column's."""
+        src, fmt = self._from(table), self.spec.table(table).read.time_format
+        if fresh not in self._text_times(table) or not fmt:
+            return _parse_time(conn.execute(sa.select(sa.func.max(src.c[fresh]))).scalar())
+        if SORTABLE_FORMAT.fullmatch(fmt):
+            texts = pl.Series([conn.execute(sa.select(sa.func.max(src.c[fresh]))).scalar()], dtype=pl.String)
+        else:
+            texts = self._read(sa.select(src.c[fresh]), table)[fresh].cast(pl.String)
+        exprs, _ = conversions({fresh: pl.String()}, self.spec.table(table))
+        try:
+            return pl.DataFrame({fresh: texts}).select(exprs[0].max()).item() if exprs else None
+        except pl.exceptions.PolarsError as exc:
+            raise SourceError(f"freshness column '{fresh}' does not read as time_format \"{fmt}\": {_short(exc)}",
+                              self._where(table), "declare the time_format its text is written in") from None
 
     def _follow_file(self, table: str) -> FileStamp | None:
         """The SQLite file's stamp, checked (None for a server database); SourceError when it is missing or damaged."""
@@ -141,18 +173,40 @@ class SqlConnector:
             self._file.forget()
 
     def scan(self, table: str, columns: Sequence[str], where: Where) -> pl.LazyFrame:
-        stmt = self.statement(table, columns, where)
-        schema = self.schema(table)
-        wanted = {c: schema[c] for c in columns}
+        # A time filter on a text time column runs after parsing: it needs the column, and the text's order.
+        later = bool(where.time_column) and where.time_column in self._text_times(table)
+        read = [*columns, *([where.time_column] if where.time_column and later and where.time_column not in columns
+                            else [])]
+        stmt = self.statement(table, read, where)
         parts = self._partitions(table, where)
         if len(parts) > 1:
             # Reading rows out of SQLite is the slow part of a load: read rowid ranges side by side.
             rowid = sa.literal_column("rowid", sa.Integer)
             stmts = [stmt.where(rowid > lo, rowid <= hi) for lo, hi in parts]
             with ThreadPoolExecutor(len(stmts)) as pool:
-                frames = list(pool.map(lambda st: _conform(self._read(st, table), wanted, self._where(table)), stmts))
-            return pl.concat(frames).lazy()
-        return _conform(self._read(stmt, table), wanted, self._where(table)).lazy()
+                frames = list(pool.map(lambda st: self._typed(self._read(st, table), table), stmts))
+            frame = pl.concat(frames)
+        else:
+            frame = self._typed(self._read(stmt, table), table)
+        if later:
+            time_only = Where(where.time_column, where.start, where.end, where.newer_than)
+            frame = frame.filter(time_only.to_polars(self.schema(table))).select(list(columns))
+        return frame.lazy()
+
+    def _typed(self, frame: pl.DataFrame, table: str) -> pl.DataFrame:
+        """A frame as read, in the table's types: SQL's conformed, then text dates parsed and declared types cast."""
+        raw = self._raw_schema(table)
+        frame = _conform(frame, {c: raw[c] for c in frame.columns}, self._where(table))
+        exprs, _ = conversions(frame.schema, self.spec.table(table))
+        if not exprs:
+            return frame
+        try:
+            return frame.with_columns(exprs)
+        except pl.exceptions.PolarsError as exc:
+            fmt = self.spec.table(table).read.time_format
+            raise SourceError(f"a column does not read as its declared type: {_short(exc)}", self._where(table),
+                              f"correct the value, or the table's dtypes or time_format (now \"{fmt or 'ISO'}\") "
+                              "under [sources.NAME.tables.TABLE]") from None
 
     def scan_batches(self, table: str, columns: Sequence[str]) -> Iterator[pl.DataFrame]:
         """The whole table in rowid-range batches, read a few at a time side by side, so a copy of a large table
@@ -161,11 +215,8 @@ class SqlConnector:
         if not ranges:
             yield self.scan(table, columns, Where()).collect()
             return
-        schema = self.schema(table)
-        wanted = {c: schema[c] for c in columns}
         stmt, rowid = self.statement(table, columns, Where()), sa.literal_column("rowid", sa.Integer)
-        read = lambda r: _conform(self._read(stmt.where(rowid > r[0], rowid <= r[1]), table), wanted,  # noqa: E731
-                                  self._where(table))
+        read = lambda r: self._typed(self._read(stmt.where(rowid > r[0], rowid <= r[1]), table), table)  # noqa: E731
         workers = _workers()
         with ThreadPoolExecutor(workers) as pool:
             for wave in range(0, len(ranges), workers):
@@ -194,10 +245,10 @@ class SqlConnector:
 
     def statement(self, table: str, columns: Sequence[str], where: Where) -> sa.Select:
         """The SELECT for a scan: only these columns, the filter in WHERE with bound parameters."""
-        src, schema = self._from(table), self.schema(table)
+        src, schema = self._from(table), self._raw_schema(table)
         check_columns(schema, columns, where, self._where(table))
         stmt = sa.select(*[src.c[c] for c in columns])
-        if where.time_column:
+        if where.time_column and where.time_column not in self._text_times(table):
             col, dtype = src.c[where.time_column], schema[where.time_column]
             if where.start is not None:
                 stmt = stmt.where(col >= self._bound(where.start, dtype))

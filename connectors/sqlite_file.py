@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+import sqlalchemy as sa
 
 from connectors.base import FileStamp, file_stamp
-from core.errors import SourceError
+from core.errors import SourceError, SourceUnavailable
+
+# A data-version check waits this long on another's lock, not the driver's 5 s on every request: a locked source is
+# remembered by the engine's breaker (metrics/engine/breaker.py) and left alone a while instead.
+VERSION_LOCK_WAIT_MS = 250
 
 
 class SqliteFile:
@@ -28,7 +35,7 @@ class SqliteFile:
         try:
             stamp = file_stamp(self.path)
         except FileNotFoundError:
-            raise SourceError(f"database file {self.path} does not exist", where,
+            raise SourceUnavailable(f"database file {self.path} does not exist", where,
                               "restore the file or correct the url in the config") from None
         key = str(stamp)
         with self._lock:
@@ -67,9 +74,24 @@ def quick_check(path: str, where: str) -> None:
     except sqlite3.Error as exc:
         found = [str(exc)]
     if found != ["ok"]:
-        raise SourceError(f"the database file {Path(path).name} is damaged: {'; '.join(found)[:300]}", where,
+        raise SourceUnavailable(f"the database file {Path(path).name} is damaged: {'; '.join(found)[:300]}", where,
                           f"put a complete copy of the database at {path} (a copy still being written, or cut "
                           "short, fails this check)")
+
+
+@contextmanager
+def brief_lock_wait(conn: sa.Connection, sqlite: bool) -> Iterator[None]:
+    """Within the block, a SQLite connection waits at most VERSION_LOCK_WAIT_MS for another's lock (the connection
+    is pooled: its own wait is put back after). Other databases are left as they are."""
+    if not sqlite:
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {VERSION_LOCK_WAIT_MS}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {before}")
 
 
 def _read_text(path: Path | None) -> str:

@@ -9,6 +9,7 @@ class VantageError(Exception):
     """
 
     exit_code = 1
+    recorded = False  # set once a `denied` row for this refusal is in the audit trail (it is written where it arises)
 
     def __init__(self, what: str, where: str = "", fix: str = "") -> None:
         self.what, self.where, self.fix = what, where, fix
@@ -42,6 +43,14 @@ class AccessDenied(VantageError):
     exit_code = 2
 
 
+class AuditUnavailable(VantageError):
+    """The audit trail cannot be written (data folder full or read-only, file locked): what it would record is not
+    shown. Views let it through to the server, which answers HTTP 503."""
+
+    exit_code = 1
+    SHOWN = "cannot record access: not shown"  # all a viewer reads of it; the server log says which folder and why
+
+
 class ConfigError(VantageError):
     """A config file or setting is wrong: names the file and the key."""
 
@@ -65,6 +74,11 @@ class SourceError(VantageError):
     """A source could not be read: down, missing, a failing query, a column of the wrong type."""
 
     exit_code = 1
+
+
+class SourceUnavailable(SourceError):
+    """The source as a whole cannot be read now (down, locked, its file missing or damaged), not just one table of
+    it: the engine leaves every table of the source alone a while (metrics/engine/breaker.py)."""
 
 
 class MetricError(VantageError):

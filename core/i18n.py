@@ -103,6 +103,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pillar.integration": ("System integration", "系统集成"),
     "pillar.service": ("IT service", "IT 服务"),
     "pillar.compliance": ("Security & compliance", "安全与合规"),
+    "pillar.people": ("People capability", "人员能力"),
     "pillar.programme": ("Programme", "项目管理"),
     # metric page
     "metric.unknown": ("Unknown KPI", "未知指标"),

@@ -48,6 +48,13 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "error_type": {"wrong_amount": ("Wrong amount", "金额错误"), "missing_po": ("Missing PO", "缺少采购订单"),
                    "duplicate_invoice": ("Duplicate invoice", "重复发票"), "late_posting": ("Late posting", "过账延迟")},
+    "role": {"key_user": ("Key user", "关键用户"), "data_steward": ("Data steward", "数据管理员"),
+             "process_owner": ("Process owner", "流程负责人")},
+    "account_type": {"admin": ("Administrator", "管理员"), "dba": ("Database administrator", "数据库管理员"),
+                     "service": ("Service account", "服务账号")},
+    "asset_type": {"app_server": ("Application server", "应用服务器"), "database": ("Database", "数据库"),
+                   "interface_gateway": ("Interface gateway", "接口网关")},
+    "severity": {"high": ("High", "高"), "medium": ("Medium", "中"), "low": ("Low", "低")},
 }
 # Columns whose values are named like another dimension's.
 SAME_AS = {"source_system": "system", "target_system": "system"}
@@ -72,6 +79,15 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "status": ("Status", "状态"), "problem": ("What needs fixing", "待修正问题"), "period": ("Month", "月份"),
     "value": ("Value", "数值"), "rows": ("Rows", "行数"),
     "response_id": ("Response", "答卷编号"), "responded_on": ("Answered", "答卷日期"), "comment": ("Comment", "意见"),
+    "as_of": ("As of", "截至日期"), "staff_id": ("Staff id", "员工编号"), "role": ("Role", "角色"),
+    "due_on": ("Due", "到期日"), "trained_on": ("Trained", "培训完成日期"), "week_start": ("Week starting", "周起始日"),
+    "account_id": ("Account", "账号"), "sessions": ("Sessions", "登录次数"), "review_id": ("Review", "复核编号"),
+    "campaign": ("Campaign", "复核批次"), "reviewer": ("Reviewer", "复核人"), "accounts": ("Accounts", "账号数"),
+    "revoked": ("Revoked", "已撤销"), "account_type": ("Account type", "账号类型"), "holder": ("Holder", "持有人"),
+    "last_reviewed_on": ("Last reviewed", "最近复核日期"), "scanned_on": ("Scanned", "扫描日期"),
+    "asset_id": ("Component", "组件"), "asset_type": ("Component type", "组件类型"),
+    "logging_on": ("Logging on", "日志已开启"), "finding_id": ("Finding", "发现编号"),
+    "severity": ("Severity", "严重程度"), "title": ("Title", "标题"), "raised_on": ("Raised", "提出日期"),
 }
 
 # Phrases the metric pack writes into the `problem` column.
@@ -84,6 +100,10 @@ PROBLEMS: dict[str, str] = {
     "missing contact_email": "缺少联系邮箱",
     "slow approvals": "审批慢", "duplicate data entry": "重复录入", "report errors": "报表错误",
     "access requests": "权限申请", "training": "培训",
+    "training overdue": "培训逾期", "not trained yet": "尚未培训", "no sign-in this week": "本周未登录",
+    "completed late": "逾期完成", "not completed": "未完成", "never reviewed": "从未复核",
+    "not reviewed in the last 90 days": "近 90 天未复核", "operation logging off": "操作日志未开启",
+    "open": "未关闭", "past its due date": "已超过整改期限",
 }
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -3,15 +3,21 @@
 A store is one file with its schema, created on first use and shared by every worker process: writers take the lock
 at once (BEGIN IMMEDIATE) and wait for one another up to a busy timeout; in WAL mode readers never wait for the
 writer. Reading with `read_only` never creates a file nor a table.
+
+The files hold password hashes, sessions and the audit trail: each is created readable by its owner only (0600;
+SQLite gives its -wal and -shm files the same mode), in a folder created for its owner only (0700).
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Self
 
 BUSY_SECONDS = 30.0  # how long a connection waits for another's write lock before "database is locked"
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 
 
 class SqliteStore:
@@ -29,7 +35,7 @@ class SqliteStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)
         with self.connection() as con:
             con.executescript(self.SCHEMA)
 
@@ -94,3 +100,31 @@ def read_only(path: Path, wait: float = BUSY_SECONDS) -> Iterator[sqlite3.Connec
         yield con
     finally:
         con.close()
+
+
+def private_folder(folder: Path) -> Path:
+    """The folder, created with every missing parent for its owner only (0700). An existing folder keeps its mode: it
+    may be shared on purpose (the files in it are 0600 all the same)."""
+    folder = Path(folder)
+    for missing in reversed([f for f in (folder, *folder.parents) if not f.exists()]):
+        missing.mkdir(mode=FOLDER_MODE, exist_ok=True)
+        os.chmod(missing, FOLDER_MODE)  # mkdir's mode passes through the umask; this is exact
+    return folder
+
+
+def private_file(path: Path) -> Path:
+    """The file (an empty one is a valid SQLite database), created 0600 in a private folder before anything opens
+    it; an existing file, and the -wal and -shm files beside it, narrowed to 0600 when others could read them."""
+    path = Path(path)
+    private_folder(path.parent)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+    except FileExistsError:
+        pass
+    for found in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if found.stat().st_mode & 0o077:
+                os.chmod(found, FILE_MODE)
+        except OSError:  # not there, another owner's, or a read-only file system: nothing to narrow here
+            continue
+    return path

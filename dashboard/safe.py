@@ -12,9 +12,10 @@ from functools import lru_cache
 from typing import Callable, TypeVar
 
 from access.roles import Role
-from core.errors import SourceError, VantageError
+from core.errors import AccessDenied, AuditUnavailable, SourceError, VantageError
 from core.i18n import t
 from dashboard import context
+from metrics.engine.breaker import since_of
 
 T = TypeVar("T")
 log = logging.getLogger("vantage.dashboard")
@@ -22,13 +23,24 @@ log = logging.getLogger("vantage.dashboard")
 SOURCE_UNAVAILABLE = {"en": "Source unavailable (reference {reference}); an administrator can look it up in the "
                             "server log.",
                       "zh": "数据源不可用（参考编号 {reference}）；管理员可在服务器日志中查到详情。"}
+# A source the engine's breaker left alone after it failed: since when, which is no secret.
+SOURCE_UNAVAILABLE_SINCE = {"en": "Source unavailable since {since} (reference {reference}); an administrator can "
+                                  "look it up in the server log.",
+                            "zh": "数据源自 {since} 起不可用（参考编号 {reference}）；管理员可在服务器日志中查到详情。"}
 
 
 def guarded(compute: Callable[[], T], on_error: Callable[[str], T], lang: str) -> T:
-    """compute(), or on_error(message) when it fails: the error's own message, or a pointer to the server log."""
+    """compute(), or on_error(message) when it fails: the error's own message, or a pointer to the server log.
+
+    A refusal is recorded as a `denied` row (if the scoped engine has not); AuditUnavailable goes on to the server.
+    """
     try:
         return compute()
+    except AuditUnavailable:
+        raise  # numbers whose view cannot be recorded are not shown at all: the server answers 503
     except VantageError as exc:
+        if isinstance(exc, AccessDenied):  # a refusal the scoped engine did not record already
+            context.denied(exc, exc.where or exc.what)
         return on_error(shown_message(exc, lang))
     except Exception:  # noqa: BLE001 - a view must never go blank; the traceback goes to the log, not the screen
         log.exception("a dashboard view failed")
@@ -42,13 +54,16 @@ def shown_message(exc: VantageError, lang: str) -> str:
 
 def source_reason(message: str, lang: str) -> str:
     """A source's failure as this request's viewer may read it ('' stays ''): in full for administrators (and
-    outside a request, as in unit tests), else "source unavailable" with a reference to the full text in the log."""
+    outside a request, as in unit tests), else "source unavailable" (since when, once the engine's breaker left the
+    source alone) with a reference to the full text in the log."""
     if not message:
         return message
     found = context.viewer()
     if found is None or found.role is Role.ADMIN:
         return message
-    return SOURCE_UNAVAILABLE.get(lang, SOURCE_UNAVAILABLE["en"]).format(reference=reference_of(message))
+    since = since_of(message)
+    words = SOURCE_UNAVAILABLE_SINCE if since else SOURCE_UNAVAILABLE
+    return words.get(lang, words["en"]).format(reference=reference_of(message), since=since)
 
 
 @lru_cache(maxsize=256)

@@ -15,6 +15,9 @@ One module per concept:
 - ``plan`` and ``schedule``: phases, workstreams, milestones, scope, targets and their dated rows
 - ``assessment``: assessment_answers, the maturity questionnaire at start, month 9 and month 17
 - ``feedback``: feedback_responses, the monthly user survey and its comments
+- ``people``: key_staff (the month-end roster and its training) and platform_usage (weekly use of the data platform)
+- ``security``: access_reviews, privileged_accounts, logging_scans, audit_findings and open_findings
+- ``names``: people's names for the rosters
 
 May import `core` only; the app imports it to build the demo on first run.
 """

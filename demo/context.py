@@ -71,6 +71,18 @@ class _Context:
         """Calendar date `offset` days after baseline_start."""
         return self.baseline_start + timedelta(days=offset)
 
+    def month_ends(self) -> list[tuple[date, date]]:
+        """(first day, as-of day) of every month of the data, oldest first. The as-of day is the month's last day,
+        or the data's last day in the month the data ends: month-end snapshots (rosters, registers) describe it."""
+        last = self.end - timedelta(days=1)
+        months: list[tuple[date, date]] = []
+        month = self.baseline_start
+        while month <= last:
+            following = _add_months(month, 1)
+            months.append((month, min(following - timedelta(days=1), last)))
+            month = following
+        return months
+
 
 # ---------------------------------------------------------------------------
 # Small tables (random.Random per table so each is stable on its own)

@@ -42,6 +42,20 @@ SCHEMA: tuple[tuple[str, str], ...] = (
      "department TEXT, dimension TEXT, question TEXT, score INTEGER"),
     ("feedback_responses", "response_id INTEGER PRIMARY KEY, responded_on DATE, department TEXT, "
      "system TEXT, satisfaction INTEGER, comment TEXT"),
+    ("key_staff", "month DATE, as_of DATE, staff_id TEXT, name TEXT, department TEXT, role TEXT, "
+     "phase_id TEXT, due_on DATE, trained_on DATE, PRIMARY KEY (month, staff_id)"),
+    ("platform_usage", "week_start DATE, account_id TEXT, department TEXT, sessions INTEGER, "
+     "PRIMARY KEY (week_start, account_id)"),
+    ("access_reviews", "review_id INTEGER PRIMARY KEY, campaign TEXT, system TEXT, department TEXT, "
+     "reviewer TEXT, due_on DATE, completed_on DATE, accounts INTEGER, revoked INTEGER"),
+    ("privileged_accounts", "month DATE, as_of DATE, account_id TEXT, system TEXT, department TEXT, "
+     "account_type TEXT, holder TEXT, last_reviewed_on DATE, PRIMARY KEY (month, account_id)"),
+    ("logging_scans", "scanned_on DATE, asset_id TEXT, system TEXT, department TEXT, asset_type TEXT, "
+     "logging_on INTEGER, PRIMARY KEY (scanned_on, asset_id)"),
+    ("audit_findings", "finding_id INTEGER PRIMARY KEY, cycle_id INTEGER, audit_type TEXT, department TEXT, "
+     "severity TEXT, title TEXT, raised_on DATE, due_on DATE, closed_on DATE"),
+    ("open_findings", "month DATE, as_of DATE, finding_id INTEGER, cycle_id INTEGER, audit_type TEXT, "
+     "department TEXT, severity TEXT, title TEXT, raised_on DATE, due_on DATE, PRIMARY KEY (month, finding_id)"),
 )
 # Freshness column of each table that has one; each gets an index.
 FRESHNESS: dict[str, str] = {
@@ -54,4 +68,11 @@ FRESHNESS: dict[str, str] = {
     "milestones": "updated_at",
     "assessment_answers": "assessed_on",
     "feedback_responses": "responded_on",
+    "key_staff": "as_of",
+    "platform_usage": "week_start",
+    "access_reviews": "due_on",
+    "privileged_accounts": "as_of",
+    "logging_scans": "scanned_on",
+    "audit_findings": "raised_on",
+    "open_findings": "as_of",
 }

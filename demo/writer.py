@@ -18,10 +18,13 @@ from demo.finance import _costs
 from demo.integration import _api_calls, _interfaces
 from demo.master import _master_chunk
 from demo.operations import _audit_cycles, _request_chunk, _run_chunk
+from demo.people import _key_staff, _platform_usage
 from demo.plan import PHASE_TARGETS, WORKSTREAMS
 from demo.reference import DEPARTMENTS, PROCESS_TYPES, SYSTEMS
 from demo.schedule import _departments, _milestones, _phases
 from demo.schema import FRESHNESS, SCHEMA
+from demo.security import (_access_reviews, _audit_findings, _logging_scans, _open_findings,
+                           _privileged_accounts)
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -128,12 +131,21 @@ def _write_all(con: sqlite3.Connection, ctx: _Context, report: ProgressFn) -> di
     rows["service_requests"] = _insert_chunks(
         con, "service_requests", ctx.requests, lambda a, b: _request_chunk(ctx, a, b), report
     )
-    put("audit_cycles", _audit_cycles(ctx))
+    cycles = _audit_cycles(ctx)
+    put("audit_cycles", cycles)
     put("interfaces", interfaces)
     put("api_calls", _api_calls(ctx, interfaces))
     put("costs", _costs(ctx))
     put("assessment_answers", _assessment_answers(ctx))
     put("feedback_responses", _feedback_responses(ctx))
+    put("key_staff", _key_staff(ctx))
+    put("platform_usage", _platform_usage(ctx))
+    put("access_reviews", _access_reviews(ctx))
+    put("privileged_accounts", _privileged_accounts(ctx))
+    put("logging_scans", _logging_scans(ctx))
+    findings = _audit_findings(ctx, cycles)
+    put("audit_findings", findings)
+    put("open_findings", _open_findings(ctx, findings))
     for table, column in FRESHNESS.items():
         con.execute(f"CREATE INDEX idx_{table}_{column} ON {table} ({column})")
     con.execute("COMMIT")

@@ -1,8 +1,9 @@
 """Maturity assessments through the engine: the questionnaire, its dates, and every dimension's score at each.
 
-The questionnaire's mean is asked of the engine as a metric of its own (QUESTIONNAIRE), added to the engine's
-catalogue only here: it is an answer sheet held every few months, not a KPI with a monthly value, so it stays off
-the overview. Asking through the engine keeps the viewer's scope, the cache and the stale-answer rules.
+The questionnaire's mean is asked of the engine as a metric of its own (`maturity_questionnaire`, declared in
+metrics/pack/maturity.py and validated like every other metric). It is an answer sheet held every few months, not a
+KPI with a monthly value, so it is not listed on the overview. Asking through the engine keeps the viewer's scope, the
+cache and the stale-answer rules.
 """
 from __future__ import annotations
 
@@ -10,48 +11,15 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Sequence
 
-import polars as pl
-
 from core.errors import UsageError
 from metrics.engine.periods import DimensionFilters, Filters, add_months, month_start
 from metrics.engine.protocol import Questions
-from metrics.engine.questions import Engine
-from metrics.engine.scope import ScopedEngine
-from metrics.semantics.model import Direction, Grain, Metric, MetricKind, Pillar, Text, Unit
+from metrics.pack.maturity import QUESTIONNAIRE
+from metrics.semantics.model import Grain
 from programme.maturity import DIMENSIONS, Dimension, Rule, blend, rule_level
 
 # Questionnaires are read over all time: their dates come from the answers, not from a period.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
-
-QUESTIONNAIRE = Metric(
-    key="maturity_questionnaire", kind=MetricKind.SIMPLE, unit=Unit.SCORE, good=Direction.UP, target=4.0,
-    title=Text("Maturity self-assessment", "成熟度自评"),
-    description=Text("Average 1-5 answer to the maturity questionnaire that department leads, key users and IT "
-                     "business partners fill in at each assessment.",
-                     "各部门负责人、关键用户和IT业务伙伴在每次评估时填写的成熟度问卷的平均分（1-5分）。"),
-    pillar=Pillar.PROGRAMME, owner="PMO Lead", source="demo", table="assessment_answers", time_column="assessed_on",
-    value=pl.col("score").mean(), dimensions=("department", "dimension", "assessment_id", "question"),
-    drill_path=("department", "dimension", "question"),
-    detail_columns=("answer_id", "assessment_id", "assessed_on", "department", "dimension", "question", "score"),
-    problems=pl.format("score {}", pl.col("score")), needs_fixing=pl.col("score") <= 2, module="programme.assessment")
-
-
-def with_questionnaire(engine: Questions) -> Questions:
-    """The same engine (scoped when it was) that also answers for the questionnaire metric."""
-    if isinstance(engine, ScopedEngine):
-        return ScopedEngine(_with_questionnaire(engine.engine), engine.scope)
-    if isinstance(engine, Engine):
-        return _with_questionnaire(engine)
-    raise TypeError(f"an Engine or a ScopedEngine is needed to add the questionnaire, not {type(engine).__name__}")
-
-
-def _with_questionnaire(engine: Engine) -> Engine:
-    if QUESTIONNAIRE.key in engine.catalogue:
-        return engine
-    extended = replace(engine, catalogue={**engine.catalogue, QUESTIONNAIRE.key: QUESTIONNAIRE})
-    extended._programme_start = engine._programme_start  # noqa: SLF001 - the same calendar, not read again
-    return extended
-
 
 @dataclass(frozen=True)
 class Check:
@@ -98,12 +66,11 @@ class Assessment:
 
 def questionnaires(engine: Questions, today: date, where: DimensionFilters = ()) -> list[tuple[str, date]]:
     """(assessment id, first day answered) of every questionnaire held by today, oldest first."""
-    engine = with_questionnaire(engine)
     window = Filters(EARLIEST, today + timedelta(days=1), where)
-    ids = engine.breakdown(QUESTIONNAIRE.key, window, "assessment_id").data["assessment_id"].to_list()
+    ids = engine.breakdown(QUESTIONNAIRE, window, "assessment_id").data["assessment_id"].to_list()
     held = []
     for assessment_id in ids:
-        days = engine.trend(QUESTIONNAIRE.key, replace(window, where=(*where, ("assessment_id", assessment_id))),
+        days = engine.trend(QUESTIONNAIRE, replace(window, where=(*where, ("assessment_id", assessment_id))),
                             Grain.DAY).data
         first = days["period"].min()
         if isinstance(first, date):
@@ -114,7 +81,6 @@ def questionnaires(engine: Questions, today: date, where: DimensionFilters = ())
 def assess(engine: Questions, on: date, assessment_id: str, where: DimensionFilters = (),
            dimensions: Sequence[Dimension] = DIMENSIONS) -> Assessment:
     """Every dimension at a date: each rule judged on the month before `on`, blended with that questionnaire."""
-    engine = with_questionnaire(engine)
     kpi_month = add_months(month_start(on), -1)
     month = Filters(kpi_month, month_start(on), where)
     stale: list[str] = []
@@ -127,7 +93,7 @@ def assess(engine: Questions, on: date, assessment_id: str, where: DimensionFilt
     means: dict[str, float] = {}
     if assessment_id:
         asked = Filters(EARLIEST, LATEST, (*where, ("assessment_id", assessment_id)))
-        by_dimension = engine.breakdown(QUESTIONNAIRE.key, asked, "dimension")
+        by_dimension = engine.breakdown(QUESTIONNAIRE, asked, "dimension")
         means = {row["dimension"]: row["value"] for row in by_dimension.data.iter_rows(named=True)}
         if by_dimension.stale_reason:
             stale.append(by_dimension.stale_reason)

@@ -24,7 +24,7 @@ from metrics.engine.periods import Filters
 from metrics.engine.protocol import Questions
 from metrics.engine.scope import ScopedEngine
 from metrics.engine.status import Status
-from metrics.semantics.model import TargetScope
+from metrics.semantics.model import TargetScope, listed
 
 DEPARTMENT = "department"
 WORKERS = 4  # departments' headlines asked side by side (polars works outside Python's lock)
@@ -105,7 +105,7 @@ def _ranks(scores: Mapping[str, tuple[int, int]]) -> dict[str, int | None]:
 
 def league(engine: Questions, filters: Filters) -> League:
     """Every department's KPIs for the period and the one before, through the engine (the viewer's scope holds)."""
-    catalogue = engine.catalogue
+    catalogue = listed(engine.catalogue)
     shown = [k for k, m in catalogue.items() if DEPARTMENT in m.dimensions]
     ranked = tuple(k for k in shown if catalogue[k].target is not None
                    and catalogue[k].target_scope in (TargetScope.SAME, TargetScope.PER_SLICE))

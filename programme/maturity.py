@@ -101,21 +101,29 @@ DIMENSIONS: tuple[Dimension, ...] = (
          Level(5, (at_least("standard_interface_share", 0.95),)))),
     Dimension(
         "security_compliance", Text("Security & compliance", "安全与合规"),
-        Text("Audits are prepared and closed quickly.", "审计准备和结案迅速。"),
-        (Level(2, (at_most("audit_cycle_days", 14),)),
-         Level(3, (at_most("audit_cycle_days", 10),)),
-         Level(4, (at_most("audit_cycle_days", 5),)),
-         Level(5, (at_most("audit_cycle_days", 3),)))),
+        Text("Access is reviewed on time, privileged accounts are checked, operations are logged, and audits and "
+             "their findings are closed quickly.",
+             "权限按期复核，特权账号受控，操作留有日志，审计及其发现问题迅速结案。"),
+        (Level(2, (at_most("audit_cycle_days", 14), at_least("access_reviews_on_time", 0.70))),
+         Level(3, (at_most("audit_cycle_days", 10), at_least("access_reviews_on_time", 0.85),
+                   at_least("privileged_accounts_reviewed", 0.80), at_least("logging_coverage", 0.85))),
+         Level(4, (at_most("audit_cycle_days", 5), at_least("access_reviews_on_time", 0.90),
+                   at_least("privileged_accounts_reviewed", 0.90), at_least("logging_coverage", 0.95),
+                   at_most("open_findings_age_days", 45))),
+         Level(5, (at_most("audit_cycle_days", 3), at_least("access_reviews_on_time", 0.97),
+                   at_least("privileged_accounts_reviewed", 0.98), at_least("logging_coverage", 0.99),
+                   at_most("open_findings_age_days", 20))))),
     Dimension(
         "people", Text("People", "人员能力"),
-        Text("Users are served well and satisfied with the systems they work with.", "用户得到良好服务，对所用系统满意。"),
-        (Level(2, (at_least("feedback_satisfaction", 3.0),)),
-         Level(3, (at_least("feedback_satisfaction", 3.3), at_most("complaint_share", 0.55),
-                   at_most("resolution_hours_median", 16))),
-         Level(4, (at_least("feedback_satisfaction", 3.6), at_most("complaint_share", 0.35),
-                   at_least("satisfaction", 4.0), at_most("resolution_hours_median", 10))),
-         Level(5, (at_least("feedback_satisfaction", 4.0), at_most("complaint_share", 0.20),
-                   at_least("satisfaction", 4.3))))),
+        Text("Key staff and process owners are trained for the programme, and users are satisfied with the systems "
+             "they work with.", "关键人员和流程负责人完成项目培训，用户对所用系统满意。"),
+        (Level(2, (at_least("key_staff_trained", 0.30),)),
+         Level(3, (at_least("key_staff_trained", 0.60), at_least("process_owners_trained", 0.55),
+                   at_least("feedback_satisfaction", 3.2))),
+         Level(4, (at_least("key_staff_trained", 0.85), at_least("process_owners_trained", 0.85),
+                   at_least("feedback_satisfaction", 3.6))),
+         Level(5, (at_least("key_staff_trained", 0.97), at_least("process_owners_trained", 0.97),
+                   at_least("feedback_satisfaction", 4.0))))),
 )
 
 

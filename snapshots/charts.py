@@ -45,7 +45,7 @@ def email_figure(chart: ChartData, plan: pl.DataFrame, lang: str) -> go.Figure:
     figure = go.Figure(trend_figure(
         chart.metric, chart.periods, chart.values, lang, "light", selected=(chart.filters.start, chart.filters.end),
         baseline=h.baseline if h else None, target_date=h.target_date if h else None,
-        months_to_target=h.months_to_target if h else None,
+        months_to_target=h.months_to_target if h else None, target=h.target if h else None,
         milestones=milestones_for(plan, chart.metric.key, lang)))
     surface = palette("light").surface
     # No plotly.py template: the dashboard sends the same dict to plotly.js without one, so the two pictures agree.

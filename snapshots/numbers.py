@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -191,7 +191,4 @@ def _unscoped(engine: Questions) -> Engine:
     department numbers)."""
     from metrics.engine.scope import ScopedEngine
 
-    if isinstance(engine, ScopedEngine):
-        return engine.engine
-    assert isinstance(engine, Engine), type(engine)
-    return engine
+    return engine.engine if isinstance(engine, ScopedEngine) else cast(Engine, engine)

@@ -17,7 +17,7 @@ from dashboard.state import ViewState
 from metrics.engine.answers import Answer, Headline
 from metrics.engine.periods import Filters, add_months
 from metrics.engine.protocol import Questions
-from metrics.semantics.model import Metric, Pillar
+from metrics.semantics.model import Metric, Pillar, listed
 
 dash.register_page(__name__, path="/", name="Overview", title="Vantage", order=0, nav=True, label_key="nav.overview")
 
@@ -43,7 +43,7 @@ def layout(**query: Any) -> html.Div:
     view, problems = ViewState.from_query(query)
     view = in_scope(view)  # a department lead's view says it is their department's
     lang = view.lang(context.default_language())
-    catalogue: Mapping[str, Metric] = context.engine().catalogue
+    catalogue: Mapping[str, Metric] = listed(context.engine().catalogue)
     placeholder: Draw = lambda metric, size: tile_placeholder(metric, lang, size)  # noqa: E731
     return html.Div([
         dcc.Store(id=ids.VIEW, data=view.to_data()),
@@ -132,7 +132,7 @@ def register_callbacks(app: Dash) -> None:
         view = ViewState.from_data(data)
         lang = view.lang(context.default_language())
         engine, today = context.engine(), context.today()  # the viewer's scope, taken here in the request
-        catalogue: Mapping[str, Metric] = engine.catalogue
+        catalogue: Mapping[str, Metric] = listed(engine.catalogue)
         # The engine's work runs outside Python's lock (polars), so KPIs asked side by side use every core when
         # their answers are not cached yet (a cached answer costs the same either way). Each KPI is asked once,
         # for its grid tile and its results-strip tile alike; the workers touch no request state.

@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 import diskcache
 
 from connectors.base import DataVersion
+from core.store import private_folder
 from metrics.engine.answers import Answer
 
 T = TypeVar("T")
@@ -27,6 +28,7 @@ class ResultCache:
         self._open()
 
     def _open(self) -> None:
+        private_folder(self.folder)  # answers are numbers a viewer's scope may not reach: the owner's only (0700)
         self.store = diskcache.Cache(str(self.folder), size_limit=2**30, eviction_policy="least-recently-used")
 
     def _safely(self, action: Callable[[], T], default: T) -> T:

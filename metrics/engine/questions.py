@@ -19,6 +19,7 @@ from connectors.base import Connector, DataVersion, Where
 from core.errors import SourceError, UnknownName, VantageError
 from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
 from metrics.engine.baselines import BaselineStore, FrozenBaselines, Restatement
+from metrics.engine.breaker import SourceBreaker
 from metrics.engine.cache import ResultCache, digest
 from metrics.engine.decision import goal_for, slice_targets
 from metrics.engine.details import detail_page
@@ -40,6 +41,7 @@ class Engine:
     cache: ResultCache
     now: Callable[[], datetime] = datetime.now
     baselines: BaselineStore | None = None  # where closed baseline windows are recorded; None: always live
+    breaker: SourceBreaker = field(default_factory=SourceBreaker)  # a failing source is left alone a while
     _programme_start: date | None = field(default=None, init=False)
 
     # -- catalogue -------------------------------------------------------------------------------------------
@@ -215,7 +217,8 @@ class Engine:
             spec = self.config.sources[source]
             connector = self.connectors[source]
             versions[f"{source}.{table}"] = self.cache.version(
-                source, table, spec.cache_ttl_seconds, partial(connector.data_version, table))
+                source, table, spec.cache_ttl_seconds,
+                partial(self.breaker.ask, source, table, partial(connector.data_version, table)))
         return versions
 
     def _answer(self, metric: Metric, op: str, params: dict[str, Any], compute: Callable[[], T]) -> Answer[T]:

@@ -1,18 +1,20 @@
 """What a viewer may see, enforced in the engine's queries: a department filter and a set of metrics.
 
 Views never filter for access themselves: every question goes through a ScopedEngine, so a hand-made request
-gets exactly what the viewer's scope allows and nothing else.
+gets exactly what the viewer's scope allows and nothing else. Each question it refuses (outside the scope, or about
+a metric that does not exist) is reported to its `Refusals` (the audit trail's `denied` rows) where it is refused,
+whoever catches the error afterwards.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, TypeVar
 
 import polars as pl
 
 from config.settings import Config
-from core.errors import AccessDenied
+from core.errors import AccessDenied, UnknownName
 from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
 from metrics.engine.cache import ResultCache
 from metrics.engine.periods import Filters
@@ -21,6 +23,7 @@ from metrics.engine.questions import Engine
 from metrics.semantics.model import Grain, Metric
 
 DEPARTMENT = "department"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,15 +52,43 @@ class Scope:
         if asked_set - {self.department}:
             raise AccessDenied(f"department '{asked}' is outside your access", self.label,
                                f"ask only for department '{self.department}'")
-        where = {**dict(filters.where), DEPARTMENT: self.department}
-        return replace(filters, where=tuple(where.items()))
+        return self.applied(filters)
+
+    def applied(self, filters: Filters) -> Filters:
+        """The filters as this scope applies them: its department in place of any other (what the audit records;
+        `narrow` refuses a question asking for another first)."""
+        if self.department is None:
+            return filters
+        return replace(filters, where=tuple({**dict(filters.where), DEPARTMENT: self.department}.items()))
+
+
+class Refusals(Protocol):
+    """Where a scoped engine reports each question it refuses."""
+
+    def refused(self, asked: str, filters: Mapping[str, Any] | None, reason: str) -> None:
+        """Record a refusal: the metric asked for, the filters asked with (None: none), and why."""
+        ...
 
 
 class ScopedEngine:
-    """The engine's questions, answered only within a scope. Same method names as Engine."""
+    """The engine's questions, answered only within a scope. Same method names as Engine.
 
-    def __init__(self, engine: Engine, scope: Scope) -> None:
-        self.engine, self.scope = engine, scope
+    A question refused (AccessDenied, UnknownName) is reported to `refusals` before the error goes on; an error
+    from reporting it (the audit cannot be written, say) goes on in its place.
+    """
+
+    def __init__(self, engine: Engine, scope: Scope, refusals: Refusals | None = None) -> None:
+        self.engine, self.scope, self.refusals = engine, scope, refusals
+
+    def _asked(self, key: str, filters: Filters | None, answer: Callable[[], T]) -> T:
+        """answer(), with a refusal reported to `refusals` once."""
+        try:
+            return answer()
+        except (AccessDenied, UnknownName) as exc:
+            if self.refusals is not None and not exc.recorded:
+                self.refusals.refused(key, filters.params() if filters is not None else None, exc.message)
+                exc.recorded = True
+            raise
 
     @property
     def catalogue(self) -> dict[str, Metric]:
@@ -71,9 +102,12 @@ class ScopedEngine:
         return self.scope.department is None or DEPARTMENT in metric.dimensions
 
     def metric(self, key: str) -> Metric:
-        metric = self.engine.metric(key)
-        self.scope.check_metric(key)
-        return metric
+        def checked() -> Metric:
+            metric = self.engine.metric(key)
+            self.scope.check_metric(key)
+            return metric
+
+        return self._asked(key, None, checked)
 
     def _narrow(self, key: str, filters: Filters) -> Filters:
         return self.scope.narrow(self.engine.metric(key), filters)
@@ -105,27 +139,31 @@ class ScopedEngine:
 
     # -- numbers, within the scope -----------------------------------------------------------------------------
     def headline(self, key: str, filters: Filters) -> Answer[Headline]:
-        return self.engine.headline(key, self._narrow(key, filters))
+        return self._asked(key, filters, lambda: self.engine.headline(key, self._narrow(key, filters)))
 
     def value(self, key: str, filters: Filters) -> Answer[float | None]:
-        return self.engine.value(key, self._narrow(key, filters))
+        return self._asked(key, filters, lambda: self.engine.value(key, self._narrow(key, filters)))
 
     def trend(self, key: str, filters: Filters, grain: Grain | None = None) -> Answer[pl.DataFrame]:
-        return self.engine.trend(key, self._narrow(key, filters), grain)
+        return self._asked(key, filters, lambda: self.engine.trend(key, self._narrow(key, filters), grain))
 
     def breakdown(self, key: str, filters: Filters, dimension: str) -> Answer[pl.DataFrame]:
-        return self.engine.breakdown(key, self._narrow(key, filters), dimension)
+        return self._asked(key, filters, lambda: self.engine.breakdown(key, self._narrow(key, filters), dimension))
 
     def drill(self, key: str, filters: Filters, path: tuple[str, ...]) -> tuple[str | None, Filters]:
-        level, drilled = self.engine.drill(key, filters, path)
-        return level, self._narrow(key, drilled)
+        def drilled() -> tuple[str | None, Filters]:
+            level, found = self.engine.drill(key, filters, path)
+            return level, self._narrow(key, found)
+
+        return self._asked(key, filters, drilled)
 
     def detail(self, key: str, filters: Filters, page: int = 0, page_size: int = 50, sort_by: str | None = None,
                descending: bool = False, only_to_fix: bool = True) -> Answer[DetailPage]:
-        return self.engine.detail(key, self._narrow(key, filters), page, page_size, sort_by, descending, only_to_fix)
+        return self._asked(key, filters, lambda: self.engine.detail(
+            key, self._narrow(key, filters), page, page_size, sort_by, descending, only_to_fix))
 
     def explain(self, key: str, filters: Filters) -> Explanation:
-        return self.engine.explain(key, self._narrow(key, filters))
+        return self._asked(key, filters, lambda: self.engine.explain(key, self._narrow(key, filters)))
 
 
 if TYPE_CHECKING:  # mypy checks here that both engines answer every question of the protocol

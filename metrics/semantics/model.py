@@ -5,7 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields, replace
 from enum import Enum
-from typing import TypedDict
+from typing import Mapping, TypedDict
 
 import polars as pl
 
@@ -42,6 +42,7 @@ class Pillar(Enum):
     INTEGRATION = "integration"
     SERVICE = "service"
     COMPLIANCE = "compliance"
+    PEOPLE = "people"
     PROGRAMME = "programme"
 
 
@@ -136,6 +137,9 @@ class Metric:
     problems: pl.Expr | None = None  # per row: what is wrong with it (a string), shown in the record table
     needs_fixing: pl.Expr | None = None  # per row: whether it belongs in the "records to fix" table
     module: str = ""
+    # Listed among the KPIs of the overview, the wall, the league table and default snapshots; an unlisted metric
+    # (e.g. a questionnaire held every few months) is still asked by the pages that need it, the CLI and its own page.
+    listed: bool = True
 
     @property
     def sample_needed(self) -> int:
@@ -202,3 +206,8 @@ def _fingerprint(metric: Metric, names: tuple[str, ...]) -> str:
             value = [value.en, value.zh]
         parts[name] = value
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def listed(catalogue: Mapping[str, Metric]) -> dict[str, Metric]:
+    """The metrics shown among the KPIs (the overview, the wall, the league table, default snapshots)."""
+    return {key: metric for key, metric in catalogue.items() if metric.listed}

@@ -15,8 +15,11 @@ DEFAULT_PACK = (
     "metrics.pack.integration",
     "metrics.pack.service",
     "metrics.pack.compliance",
+    "metrics.pack.security",
+    "metrics.pack.people",
     "metrics.pack.programme",
     "metrics.pack.feedback",
+    "metrics.pack.maturity",
 )
 
 _catalogue: dict[str, Metric] = {}

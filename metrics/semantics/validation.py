@@ -6,9 +6,12 @@ from typing import Callable, Iterable, Mapping
 
 import polars as pl
 
+from config.read_options import TIME_OF_DAY
 from config.settings import SliceTarget
-from connectors.base import Connector, Schema
-from core.errors import SourceError
+from connectors.base import Connector, Schema, Where
+from connectors.reading import guess_time_format
+from core.errors import SourceError, VantageError
+from metrics.semantics.compile import type_problems
 from metrics.semantics.model import Metric, MetricKind, TargetScope
 
 Rule = Callable[[Metric, Mapping[str, Metric]], Iterable[str]]
@@ -100,8 +103,10 @@ def target_problems(catalogue: Mapping[str, Metric], targets: Iterable[SliceTarg
     return problems
 
 
-def schema_problems(metric: Metric, schema: Schema) -> Iterable[str]:
-    """Problems of a metric against its table's schema."""
+def schema_problems(metric: Metric, schema: Schema, connector: Connector | None = None) -> Iterable[str]:
+    """Problems of a metric against its table's schema: missing columns, a time column that is no date, and its
+    expressions compiled over the schema (compile.py). The connector, when given, lends a few values of a text time
+    column so the fix can name the time_format they are written in."""
     own = metric.columns() if metric.kind in (MetricKind.SIMPLE, MetricKind.RATIO) else (
         {metric.time_column} | set(metric.dimensions) | set(metric.detail_columns))
     for column in sorted(own - set(schema)):
@@ -109,7 +114,28 @@ def schema_problems(metric: Metric, schema: Schema) -> Iterable[str]:
                f"(it has: {', '.join(schema)})")
     time_type = schema.get(metric.time_column)
     if time_type is not None and not (time_type == pl.Date or isinstance(time_type, pl.Datetime)):
-        yield f"{_where(metric)}: time column '{metric.time_column}' is {time_type}, not a date or timestamp"
+        yield (f"{_where(metric)}: time column '{metric.time_column}' is {time_type}, not a date or timestamp. "
+               f"To fix this, {_time_fix(metric, time_type, connector)}")
+    yield from type_problems(metric, schema)
+
+
+def _time_fix(metric: Metric, time_type: pl.DataType, connector: Connector | None) -> str:
+    """How to make a text time column a date: the time_format its values are written in, when one fits them."""
+    if time_type != pl.String:
+        return "name a date or timestamp column as time_column="
+    column, section = metric.time_column, f"[sources.{metric.source}.tables.{metric.table}]"
+    found = None
+    if connector is not None:
+        try:
+            found = guess_time_format(connector.scan(metric.table, [column], Where()).head(200).collect()[column])
+        except (VantageError, pl.exceptions.PolarsError):
+            found = None
+    if found is None:
+        return (f'declare dtypes = {{"{column}" = "Date"}} and the time_format its text is written in (e.g. '
+                f'"%Y-%m-%d" or "%d/%m/%Y %H:%M") for table {metric.table} in {section}')
+    kind = "Datetime" if TIME_OF_DAY.search(found) else "Date"
+    return (f'declare time_format = "{found}" and dtypes = {{"{column}" = "{kind}"}} for table {metric.table} in '
+            f"{section}")
 
 
 def validate(catalogue: Mapping[str, Metric], connectors: Mapping[str, Connector],
@@ -136,5 +162,5 @@ def validate(catalogue: Mapping[str, Metric], connectors: Mapping[str, Connector
                 schemas[ident] = None
                 failures.append(exc.message)
         if schemas[ident] is not None:
-            problems.extend(schema_problems(metric, schemas[ident]))  # type: ignore[arg-type]
+            problems.extend(schema_problems(metric, schemas[ident], connectors[metric.source]))  # type: ignore[arg-type]
     return problems, failures

@@ -12,6 +12,7 @@ from config.settings import parse_config
 from config.snapshots import snapshot_spec
 from core.errors import ConfigError
 from metrics.semantics import registry
+from metrics.semantics.model import listed
 from tests.conftest import run_cli
 from tests.snapshots.smtp import write_config
 
@@ -29,7 +30,7 @@ def test_defaults() -> None:
     spec = spec_of(BASE)
     assert spec.schedule is None and spec.timezone.key == "UTC" and spec.period == "month"
     assert spec.on_failure == "hold" and spec.formats == ("html", "text", "csv") and not spec.programme_status
-    assert spec.metrics == tuple(registry.catalogue()) and spec.charts == ()
+    assert spec.metrics == tuple(listed(registry.catalogue())) and spec.charts == ()  # every KPI listed
     assert spec.languages() == ["zh"] and spec.addresses("zh") == ["ceo@example.com"]
 
 

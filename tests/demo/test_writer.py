@@ -85,6 +85,35 @@ EXPECTED_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("response_id", "INTEGER"), ("responded_on", "DATE"), ("department", "TEXT"),
         ("system", "TEXT"), ("satisfaction", "INTEGER"), ("comment", "TEXT"),
     ],
+    "key_staff": [
+        ("month", "DATE"), ("as_of", "DATE"), ("staff_id", "TEXT"), ("name", "TEXT"), ("department", "TEXT"),
+        ("role", "TEXT"), ("phase_id", "TEXT"), ("due_on", "DATE"), ("trained_on", "DATE"),
+    ],
+    "platform_usage": [
+        ("week_start", "DATE"), ("account_id", "TEXT"), ("department", "TEXT"), ("sessions", "INTEGER"),
+    ],
+    "access_reviews": [
+        ("review_id", "INTEGER"), ("campaign", "TEXT"), ("system", "TEXT"), ("department", "TEXT"),
+        ("reviewer", "TEXT"), ("due_on", "DATE"), ("completed_on", "DATE"), ("accounts", "INTEGER"),
+        ("revoked", "INTEGER"),
+    ],
+    "privileged_accounts": [
+        ("month", "DATE"), ("as_of", "DATE"), ("account_id", "TEXT"), ("system", "TEXT"), ("department", "TEXT"),
+        ("account_type", "TEXT"), ("holder", "TEXT"), ("last_reviewed_on", "DATE"),
+    ],
+    "logging_scans": [
+        ("scanned_on", "DATE"), ("asset_id", "TEXT"), ("system", "TEXT"), ("department", "TEXT"),
+        ("asset_type", "TEXT"), ("logging_on", "INTEGER"),
+    ],
+    "audit_findings": [
+        ("finding_id", "INTEGER"), ("cycle_id", "INTEGER"), ("audit_type", "TEXT"), ("department", "TEXT"),
+        ("severity", "TEXT"), ("title", "TEXT"), ("raised_on", "DATE"), ("due_on", "DATE"), ("closed_on", "DATE"),
+    ],
+    "open_findings": [
+        ("month", "DATE"), ("as_of", "DATE"), ("finding_id", "INTEGER"), ("cycle_id", "INTEGER"),
+        ("audit_type", "TEXT"), ("department", "TEXT"), ("severity", "TEXT"), ("title", "TEXT"),
+        ("raised_on", "DATE"), ("due_on", "DATE"),
+    ],
 }
 
 FRESHNESS = {
@@ -97,13 +126,22 @@ FRESHNESS = {
     "milestones": "updated_at",
     "assessment_answers": "assessed_on",
     "feedback_responses": "responded_on",
+    "key_staff": "as_of",
+    "platform_usage": "week_start",
+    "access_reviews": "due_on",
+    "privileged_accounts": "as_of",
+    "logging_scans": "scanned_on",
+    "audit_findings": "raised_on",
+    "open_findings": "as_of",
 }
 
 METRIC_KEYS = {
     "data_accuracy", "data_completeness", "duplicate_records", "code_standardization",
     "automation_rate", "hours_saved", "error_rate", "error_reduction", "audit_cycle_days",
     "resolution_hours_median", "resolution_hours_p90", "satisfaction", "api_calls_per_day",
-    "standard_interface_share", "cost_savings_annualized",
+    "standard_interface_share", "cost_savings_annualized", "key_staff_trained", "process_owners_trained",
+    "access_reviews_on_time", "privileged_accounts_reviewed", "logging_coverage", "open_audit_findings",
+    "open_findings_age_days",
 }
 
 # A record is accurate when none of its non-null values breaks a format rule.
@@ -236,10 +274,11 @@ def test_no_leftovers(info: DemoInfo) -> None:
 
 
 def test_deterministic(info: DemoInfo, tmp_path: Path) -> None:
-    """The same inputs give identical table contents; another seed does not."""
+    """The same inputs give a byte-identical file; another seed does not give the same contents."""
     again = build_demo(tmp_path / "again.sqlite", records=RECORDS, seed=7, end=END)
     assert again.rows == info.rows
     assert table_digests(again.path) == table_digests(info.path)
+    assert again.path.read_bytes() == info.path.read_bytes()
     other = build_demo(tmp_path / "other.sqlite", records=RECORDS, seed=8, end=END)
     assert table_digests(other.path)["master_records"] != table_digests(info.path)["master_records"]
 

@@ -17,10 +17,13 @@ from metrics.engine.scope import Scope, ScopedEngine
 from metrics.semantics.model import Text
 from metrics.semantics.validation import RULES, schema_problems
 from programme import maturity
-from programme.assessment import QUESTIONNAIRE, assess_at, assessments, questionnaires
+from metrics.pack.maturity import QUESTIONNAIRE
+from metrics.semantics.model import listed
+from programme.assessment import assess_at, assessments, questionnaires
 from programme.maturity import DIMENSIONS, Dimension, Level, at_least, at_most, blend, rule_level
 from tests.conftest import TODAY
 from tests.metrics.pack.test_pack_sql import EXPECTED, db  # noqa: F401 - the independent SQL of every KPI, and its database
+from tests.metrics.pack.test_people_security_sql import EXPECTED as PEOPLE_SECURITY
 
 
 # -- the declarations ---------------------------------------------------------------------------------------------
@@ -60,11 +63,14 @@ def test_a_wrong_rule_stops_start_up_like_the_catalogue(demo_config,  # noqa: AN
     assert "To fix this" in raised.value.message
 
 
-def test_the_questionnaire_is_a_valid_metric_of_the_demo(runtime: app.Runtime) -> None:
-    problems = [p for rule in RULES for p in rule(QUESTIONNAIRE, runtime.catalogue)]
+def test_the_questionnaire_is_a_registered_metric_validated_like_the_others(runtime: app.Runtime) -> None:
+    """Registered by the pack (no cloned engine), checked by the same rules, and not listed among the KPIs."""
+    questionnaire = runtime.catalogue[QUESTIONNAIRE]
+    problems = [p for rule in RULES for p in rule(questionnaire, runtime.catalogue)]
     schema = runtime.engine.connectors["demo"].schema("assessment_answers")
-    assert problems == [] and list(schema_problems(QUESTIONNAIRE, schema)) == []
-    assert QUESTIONNAIRE.key not in runtime.catalogue  # it stays off the overview
+    assert problems == [] and list(schema_problems(questionnaire, schema)) == []
+    assert questionnaire.module == "metrics.pack.maturity"
+    assert QUESTIONNAIRE not in listed(runtime.catalogue)  # it stays off the overview, the wall and the league
 
 
 @pytest.mark.parametrize("rule, survey, score", [
@@ -90,7 +96,8 @@ def test_rule_level_is_staged(values: dict[str, float | None], level: int | None
 
 # -- the demo's assessments against independent SQL ------------------------------------------------------------------
 def sql_kpi(db: sqlite3.Connection, key: str, month: date, department: str | None) -> float | None:  # noqa: F811
-    time, _dim, compute = EXPECTED[key]
+    time, compute = (PEOPLE_SECURITY[key][0], PEOPLE_SECURITY[key][2]) if key in PEOPLE_SECURITY else (
+        EXPECTED[key][0], EXPECTED[key][2])
     extra = f"department = '{department}'" if department else "1=1"
     return compute(db, time, month.isoformat(), add_months(month, 1).isoformat(), extra)
 

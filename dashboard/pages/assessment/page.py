@@ -74,10 +74,10 @@ def render(data: dict, pathname: str) -> tuple:
     lang, theme = view.lang(context.default_language()), view.theme_name()
     today = context.today()
     where = (("department", view.department),) if view.department else ()
-    context.audit("view", "maturity", {"where": list(where)})
     found = assessments(engine, today, where)
     start = add_months(month_start(found[0].assessed_on), -3) if found else add_months(month_start(today), -18)
     monthly = monthly_levels(engine, start, month_start(today), where)
+    context.audit("view", "maturity", {"where": list(where)})  # once the numbers are in hand: a refusal is no view
     chosen = selected(found, view)
     relative = dash.get_relative_path
     panel = rules_panel(chosen, engine.catalogue, view, lang, relative)

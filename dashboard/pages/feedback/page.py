@@ -79,11 +79,12 @@ def tile(key: str, view: ViewState) -> Any:
     lang, theme = view.lang(context.default_language()), view.theme_name()
     metric = engine.metric(key)
     filters = view.filters(context.today(), metric.dimensions)
-    context.audit("view", key, filters.params())
     last = (filters.end - timedelta(days=1)).replace(day=1)
     spark = engine.trend(key, filters.with_period(add_months(last, 1 - SPARK_MONTHS), add_months(last, 1))).data
+    answer = engine.headline(key, filters)
+    context.audit("view", key, filters.params())  # once the numbers are in hand: a refused question is no view
     return kpi_tile(metric, lang, theme, view.shared().href(dash.get_relative_path(f"/metric/{key}")),
-                    answer=engine.headline(key, filters), sparkline=list(spark["value"]) if spark.height else [])
+                    answer=answer, sparkline=list(spark["value"]) if spark.height else [])
 
 
 def charts(view: ViewState) -> tuple:

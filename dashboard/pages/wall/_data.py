@@ -21,7 +21,7 @@ from metrics.engine.answers import Answer, Headline
 from metrics.engine.periods import Filters, add_months
 from metrics.engine.protocol import Questions
 from metrics.semantics.format import format_delta, format_value
-from metrics.semantics.model import Metric
+from metrics.semantics.model import Metric, listed
 
 Props = dict[str, dict[str, Any]]
 Shown = list[tuple[Metric, Answer[Headline] | None]]  # the KPIs a slide shows, with the engine's answer (None: failed)
@@ -50,7 +50,7 @@ def playlist_props(engine: Questions, playlist: Playlist, today: date, slide_bui
 
 def overview_props(engine: Questions, n: int, s: Slide, theme: str, today: date) -> Props:
     """The three results as big cards, then the KPIs that need attention (worst first) and the status counts."""
-    lang, catalogue = s.language, engine.catalogue
+    lang, catalogue = s.language, listed(engine.catalogue)
     props: Props = {}
     shown: Shown = []
     for key in (k for k in RESULTS if k in catalogue):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from config.read_options import ReadOptions
 from config.settings import SourceSpec, TableSpec
 from connectors.files import FileConnector
 from metrics.semantics import registry
@@ -76,3 +77,63 @@ def test_default_pack_is_complete(runtime) -> None:  # noqa: ANN001
     for metric in runtime.catalogue.values():
         assert metric.description.en and metric.description.zh and metric.owner and metric.target is not None
     assert registry.duplicate_problems() == []
+
+
+class SchemaOnly:
+    """A connector that gives its schema and refuses to read rows: compiling a metric reads no data."""
+
+    name = "plant"
+
+    def __init__(self, schema: dict) -> None:
+        self._schema = schema
+
+    def schema(self, table: str) -> dict:
+        return self._schema
+
+    def data_version(self, table: str) -> None:
+        raise AssertionError("check read the data version")
+
+    def scan(self, table: str, columns: list, where: object) -> None:
+        raise AssertionError("check read rows")
+
+
+def test_type_errors_are_found_from_the_schema_each_naming_metric_column_type_and_fix() -> None:
+    schema = {"day": pl.Date(), "line": pl.String(), "scrap_kg": pl.String(), "output_kg": pl.Float64()}
+    bad = {
+        "text_mean": replace(GOOD, key="text_mean", kind=MetricKind.SIMPLE, unit=Unit.COUNT, numerator=None,
+                             denominator=None, value=pl.col("scrap_kg").mean()),
+        "date_vs_int": replace(GOOD, key="date_vs_int", numerator=(pl.col("day") > 20260101).sum()),
+        "text_vs_int": replace(GOOD, key="text_vs_int", row_filter=pl.col("line") > 3,
+                               numerator=pl.col("output_kg").sum()),
+        "text_month": replace(GOOD, key="text_month", numerator=(pl.col("line").dt.month() == 1).sum(),
+                              denominator=pl.len()),
+        "text_value": replace(GOOD, key="text_value", kind=MetricKind.SIMPLE, unit=Unit.COUNT, numerator=None,
+                              denominator=None, value=pl.col("line").first()),
+        "fine": replace(GOOD, key="fine", numerator=pl.col("scrap_kg").cast(pl.Float64).sum()),
+    }
+    problems, failures = validate(bad, {"plant": SchemaOnly(schema)})
+    assert failures == [] and len(problems) == 5, problems
+    by_metric = {p.split(" ")[0]: p for p in problems}
+    assert set(by_metric) == {"text_mean", "date_vs_int", "text_vs_int", "text_month", "text_value"}
+    assert by_metric["text_mean"].startswith("text_mean (plant_metrics): value does not compile: `mean` operation "
+                                             "not supported for dtype `str`; column 'scrap_kg' is String in "
+                                             "plant.scrap. To fix this, if it holds numbers, declare dtypes = "
+                                             '{"scrap_kg" = "Float64"} (and any text it writes for a missing '
+                                             "value in null_values) for table scrap in [sources.plant.tables.scrap]")
+    assert "compares column 'day' (Date) with a number" in by_metric["date_vs_int"]
+    assert "row_filter does not compile" in by_metric["text_vs_int"] and "'line' is String" in by_metric["text_vs_int"]
+    assert 'dtypes = {"line" = "Date"}' in by_metric["text_month"]
+    assert "value gives String, not a number" in by_metric["text_value"]
+
+
+def test_a_text_time_column_says_which_time_format_to_declare(tmp_path: Path) -> None:
+    # Month first, as a US export writes it (polars reads day-first text such as 31/01/2026 as dates by itself).
+    (tmp_path / "scrap.csv").write_text("day,line,scrap_kg,output_kg\n01/31/2026,A,1,9\n02/01/2026,B,2,8\n")
+    spec = SourceSpec("plant", "files", path=str(tmp_path), tables={"scrap": TableSpec("scrap")})
+    problems, _ = validate({"scrap_rate": GOOD}, {"plant": FileConnector(spec, str(tmp_path))})
+    assert problems == ["scrap_rate (plant_metrics): time column 'day' is String, not a date or timestamp. To fix "
+                        'this, declare time_format = "%m/%d/%Y" and dtypes = {"day" = "Date"} for table scrap in '
+                        "[sources.plant.tables.scrap]"]
+    fixed = replace(spec, tables={"scrap": TableSpec("scrap", read=ReadOptions(time_format="%m/%d/%Y",
+                                                                                dtypes={"day": "Date"}))})
+    assert validate({"scrap_rate": GOOD}, {"plant": FileConnector(fixed, str(tmp_path))}) == ([], [])
