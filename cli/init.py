@@ -31,8 +31,8 @@ def cmd_init(config: Config, args: argparse.Namespace) -> int:
     if proposal.time is None:
         other = (f"name another {'sheet' if sample.kind == 'excel' else 'table'} with --table (one of: "
                  f"{', '.join(sample.others)}), or " if sample.others else "")
-        raise UsageError(f"no column of {sample.location}{_part(sample)} holds dates or timestamps (columns: "
-                         f"{', '.join(sample.frame.columns[:20])})", f"--from {args.source}",
+        raise UsageError(f"no column of {sample.shown}{_part(sample)} holds dates or timestamps (columns: "
+                         f"{', '.join(sample.frame.columns[:20])})", f"--from {sample.shown}",
                          f"{other}export the table with the date each row happened on (every metric is counted per "
                          "period); text dates are fine in any common layout, e.g. 2026-01-31, 31/01/2026 or 31.01.2026")
     out = Path(args.out or f"vantage_{sample.name}").expanduser().resolve()
@@ -67,7 +67,7 @@ def _report(sample: Sample, proposal: Proposal, written: Written, seconds: float
     assert time_column is not None
     more = "more than " if sample.more_rows else ""
     lines = [
-        f"read {sample.location}{_part(sample)}: {more}{proposal.rows:,} rows"
+        f"read {sample.shown}{_part(sample)}: {more}{proposal.rows:,} rows"
         f"{' (profiled on the first ones)' if more else ''}, {len(proposal.columns)} columns, in {seconds:.2f} s",
         f"  time column  {time_column.name} ({proposal.first} to {proposal.last}"
         + (f", read with time_format {time_column.time_format}" if time_column.time_format else "")

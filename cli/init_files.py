@@ -112,9 +112,16 @@ def starter_keys(proposal: Proposal) -> list[str]:
 
 
 def _flag_key(column: Column, proposal: Proposal) -> str:
-    key = f"{name_for(column.name)}_share"
-    earlier = [c for c in proposal.flags[:proposal.flags.index(column)] if name_for(c.name) == name_for(column.name)]
-    return key if not earlier else f"{name_for(column.name)}_{len(earlier) + 1}_share"
+    """`<column>_share`, from the column's Latin letters and digits, else its position ("column_4_share")."""
+    base = _key_base(column, proposal)
+    earlier = [c for c in proposal.flags[:proposal.flags.index(column)] if _key_base(c, proposal) == base]
+    return f"{base}_share" if not earlier else f"{base}_{len(earlier) + 1}_share"
+
+
+def _key_base(column: Column, proposal: Proposal) -> str:
+    spelt = name_for(column.name)
+    return spelt if any(ch.isascii() and ch.isalnum() for ch in column.name) else \
+        f"column_{proposal.columns.index(column) + 1}"
 
 
 def metrics_text(sample: Sample, proposal: Proposal, written: Written) -> str:

@@ -32,6 +32,11 @@ class Sample:
     more_rows: bool = False  # the table has more than PROFILE_ROWS rows: the sample is its first rows
     others: tuple[str, ...] = ()  # the workbook's other sheets, the database's other tables
 
+    @property
+    def shown(self) -> str:
+        """The location as it may be printed: a password in a URL as ***."""
+        return _hide_password(self.location)
+
 
 def name_for(text: str) -> str:
     """A lower_snake_case name made of a file's stem or a table's name ("Penguins-Raw (2)" → "penguins_raw_2")."""
@@ -70,7 +75,8 @@ def _sample(kind: str, location: str, name: str, table: str, frame: pl.DataFrame
             options: dict[str, Any] | None = None) -> Sample:
     more = frame.height > PROFILE_ROWS
     if frame.width == 0 or frame.height == 0:
-        raise UsageError(f"{location} {'table ' + table + ' ' if table else ''}has no rows", f"--from {location}",
+        shown = _hide_password(location)
+        raise UsageError(f"{shown} {'table ' + table + ' ' if table else ''}has no rows", f"--from {shown}",
                          "give a table with a header and at least one row"
                          + (f", with --table one of: {', '.join(others)}" if others else ""))
     return Sample(kind, location, name, table, frame.head(PROFILE_ROWS), options or {}, more, others)

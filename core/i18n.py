@@ -7,6 +7,8 @@ from core.labels.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # The languages Vantage speaks, in the order every (English, Chinese) pair below gives them; the first is the default.
 LANGUAGES = ("en", "zh")
 
@@ -200,6 +202,17 @@ def language(value: str | None, default: str = LANGUAGES[0]) -> str:
 def pick(texts: tuple[str, ...], lang: str) -> str:
     """The text for `lang` from texts given in the order of LANGUAGES; English for a language Vantage does not speak."""
     return texts[LANGUAGES.index(language(lang))]
+
+
+@dataclass(frozen=True)
+class Text:
+    """The same words in English and Chinese: a declaration's own words (a metric's title), not a lookup key."""
+
+    en: str
+    zh: str
+
+    def __call__(self, language: str) -> str:
+        return pick((self.en, self.zh), language)
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -21,9 +21,10 @@ from werkzeug.wrappers import Response
 
 from access import credentials
 from access.throttle import LOCK_SECONDS
+from core.i18n import LANGUAGES
 from dashboard import session
 from dashboard.guard import record
-from dashboard.login_words import LOGOUT_PAGE, PAGE, WORDS
+from dashboard.login_words import LOGOUT_PAGE, PAGE, words
 
 # Per client address, on the login form's POST only (a page load is cheap; a password check is not).
 LOGIN_RATE = "20 per minute;200 per hour"
@@ -46,9 +47,9 @@ def register(server: flask.Flask) -> None:
 
 def _language() -> str:
     asked = flask.request.args.get("lang") or ""
-    if asked in WORDS:
+    if asked in LANGUAGES:
         return asked
-    best = flask.request.accept_languages.best_match(["en", "zh"])
+    best = flask.request.accept_languages.best_match(list(LANGUAGES))
     return best or "en"
 
 
@@ -68,14 +69,14 @@ def _login_token(nonce: str) -> str:
 
 
 def _render(code: str, message: str = "", status: int = 200) -> flask.Response:
-    words = WORDS[code]
+    shown = words(code)
     nonce = flask.request.cookies.get(NONCE_COOKIE) or secrets.token_urlsafe(16)
     nxt = safe_next(flask.request.values.get("next", "/"))
     alert = f'<div class="alert alert-warning" role="alert">{html.escape(message)}</div>' if message else ""
-    body = PAGE.format(lang=words["lang"], title=words["title"], message=alert, code=code, csrf=_login_token(nonce),
+    body = PAGE.format(lang=shown["lang"], title=shown["title"], message=alert, code=code, csrf=_login_token(nonce),
                        next=html.escape(nxt, quote=True), next_url=html.escape(quote(nxt, safe="/")),
-                       user=words["user"], password=words["password"],
-                       submit=words["submit"], note=words["note"], other=words["other"],
+                       user=shown["user"], password=shown["password"],
+                       submit=shown["submit"], note=shown["note"], other=shown["other"],
                        other_code="en" if code == "zh" else "zh")
     response = flask.Response(body, status=status, mimetype="text/html")
     response.set_cookie(NONCE_COOKIE, nonce, max_age=12 * 3600, httponly=True, samesite="Lax", path="/login",
@@ -86,24 +87,24 @@ def _render(code: str, message: str = "", status: int = 200) -> flask.Response:
 def _login() -> Response:
     code = _language()
     if flask.request.method == "GET":
-        return _render(code, WORDS[code]["out"] if flask.request.args.get("out") else "")
+        return _render(code, words(code)["out"] if flask.request.args.get("out") else "")
     form = flask.request.form
     nonce = flask.request.cookies.get(NONCE_COOKIE, "")
     if not nonce or not hmac.compare_digest(form.get("csrf", ""), _login_token(nonce)):
-        return _render(code, WORDS[code]["expired"], 400)
+        return _render(code, words(code)["expired"], 400)
     cfg = flask.current_app.config
     audit, lockout, address = cfg["VANTAGE_AUDIT"], cfg["VANTAGE_LOCKOUT"], flask.request.remote_addr or ""
     name = form.get("user", "").strip()
     shown_name = "".join(c for c in name[:NAME_MOST] if c.isprintable()) or "?"
     if lockout.locked(name, address):
         audit.record(shown_name, "login_failed", "locked: too many failed attempts from this address", address=address)
-        return _render(code, WORDS[code]["locked"].format(minutes=LOCK_SECONDS // 60), 401)
+        return _render(code, words(code)["locked"].format(minutes=LOCK_SECONDS // 60), 401)
     account = credentials.verify(cfg["VANTAGE_USERS"], name if len(name) <= NAME_MOST else "", form.get("password", ""))
     if account is None:
         locks = lockout.failed(name, address)
         audit.record(shown_name, "login_failed", "wrong user name or password" + (" (now locked)" if locks else ""),
                      address=address)
-        return _render(code, WORDS[code]["wrong"], 401)
+        return _render(code, words(code)["wrong"], 401)
     lockout.succeeded(name, address)
     sessions = cfg[session.SESSIONS_KEY]
     old = session.cookie_id()
@@ -128,15 +129,15 @@ def _logout() -> Response:
             record("logout")
             session.store().end(session_id)
             return session.clear_cookie(flask.redirect(f"/login?out=1&lang={code}"))
-        return _logout_page(code, found.csrf, WORDS[code]["expired"], 400)
+        return _logout_page(code, found.csrf, words(code)["expired"], 400)
     return _logout_page(code, found.csrf)
 
 
 def _logout_page(code: str, csrf: str, message: str = "", status: int = 200) -> flask.Response:
-    words = WORDS[code]
+    shown = words(code)
     alert = f'<div class="alert alert-warning" role="alert">{html.escape(message)}</div>' if message else ""
-    body = LOGOUT_PAGE.format(lang=words["lang"], title=words["out_title"], message=alert, code=code, csrf=csrf,
-                              question=words["out_question"], submit=words["out_submit"], back=words["out_back"])
+    body = LOGOUT_PAGE.format(lang=shown["lang"], title=shown["out_title"], message=alert, code=code, csrf=csrf,
+                              question=shown["out_question"], submit=shown["out_submit"], back=shown["out_back"])
     return flask.Response(body, status=status, mimetype="text/html")
 
 
@@ -145,4 +146,4 @@ def _too_many(_error: Any) -> flask.Response:
     code = _language()
     if flask.request.path != "/login":
         return flask.Response('{"error": "too many requests"}', status=429, mimetype="application/json")
-    return _render(code, WORDS[code]["throttled"], 429)
+    return _render(code, words(code)["throttled"], 429)

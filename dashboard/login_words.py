@@ -1,28 +1,58 @@
 """The words and HTML of the login and logout pages, in English and Chinese.
 
-They are plain Flask pages (no Dash), shown before a session exists, so their words live here rather than in the
-dashboard's translation table. Every message of a failed login reads the same whether or not the user exists.
+They are plain Flask pages (no Dash), shown before a session exists; their words are registered with the one
+translation lookup (core.i18n) under `login.*`. Every message of a failed login reads the same whether or not the
+user exists.
 """
 from __future__ import annotations
 
-WORDS = {
-    "en": {"title": "Sign in to Vantage", "user": "User name", "password": "Password", "submit": "Sign in",
-           "note": "Programme KPIs are confidential. Every sign-in is recorded.", "other": "中文", "lang": "en",
-           "expired": "The form expired; please try again.", "out": "You are signed out.",
-           "wrong": "Wrong user name or password.",
-           "locked": "Too many failed attempts from this address: try again in {minutes} minutes.",
-           "throttled": "Too many sign-in attempts from this address; wait a minute and try again.",
-           "out_title": "Sign out of Vantage", "out_question": "Sign out of Vantage on this browser?",
-           "out_submit": "Sign out", "out_back": "Back to the dashboard"},
-    "zh": {"title": "登录 Vantage", "user": "用户名", "password": "密码", "submit": "登录",
-           "note": "项目KPI属于机密信息，所有登录都会被记录。", "other": "English", "lang": "zh-CN",
-           "expired": "表单已过期，请重试。", "out": "您已退出登录。",
-           "wrong": "用户名或密码错误。",
-           "locked": "此地址的失败尝试过多，请 {minutes} 分钟后再试。",
-           "throttled": "此地址的登录尝试过多，请稍候一分钟再试。",
-           "out_title": "退出 Vantage", "out_question": "要在此浏览器上退出 Vantage 吗？",
-           "out_submit": "退出登录", "out_back": "返回仪表板"},
-}
+from core.i18n import register, t
+
+register({
+    "login.title": ("Sign in to Vantage", "登录 Vantage"),
+    "login.user": ("User name", "用户名"),
+    "login.password": ("Password", "密码"),
+    "login.submit": ("Sign in", "登录"),
+    "login.note": ("Programme KPIs are confidential. Every sign-in is recorded.",
+                   "项目KPI属于机密信息，所有登录都会被记录。"),
+    "login.expired": ("The form expired; please try again.", "表单已过期，请重试。"),
+    "login.out": ("You are signed out.", "您已退出登录。"),
+    "login.wrong": ("Wrong user name or password.", "用户名或密码错误。"),
+    "login.locked": ("Too many failed attempts from this address: try again in {minutes} minutes.",
+                     "此地址的失败尝试过多，请 {minutes} 分钟后再试。"),
+    "login.throttled": ("Too many sign-in attempts from this address; wait a minute and try again.",
+                        "此地址的登录尝试过多，请稍候一分钟再试。"),
+    "login.out_title": ("Sign out of Vantage", "退出 Vantage"),
+    "login.out_question": ("Sign out of Vantage on this browser?", "要在此浏览器上退出 Vantage 吗？"),
+    "login.out_submit": ("Sign out", "退出登录"),
+    "login.out_back": ("Back to the dashboard", "返回仪表板"),
+})
+
+# The page's own language attribute and the link to the other language: names of languages, not words to translate.
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
+OTHER_LANGUAGE = {"en": "中文", "zh": "English"}
+
+
+def words(code: str) -> dict[str, str]:
+    """The login and logout pages' words in one language, looked up like every other word (core.i18n)."""
+    return {
+        "title": t("login.title", code),
+        "user": t("login.user", code),
+        "password": t("login.password", code),
+        "submit": t("login.submit", code),
+        "note": t("login.note", code),
+        "expired": t("login.expired", code),
+        "out": t("login.out", code),
+        "wrong": t("login.wrong", code),
+        "locked": t("login.locked", code),
+        "throttled": t("login.throttled", code),
+        "out_title": t("login.out_title", code),
+        "out_question": t("login.out_question", code),
+        "out_submit": t("login.out_submit", code),
+        "out_back": t("login.out_back", code),
+        "lang": HTML_LANG[code], "other": OTHER_LANGUAGE[code],
+    }
+
 
 HEAD = """<!DOCTYPE html>
 <html lang="{lang}" data-bs-theme="light"><head><meta charset="utf-8">

@@ -9,6 +9,8 @@ from typing import Mapping, TypedDict
 
 import polars as pl
 
+from core.i18n import Text
+
 
 class MetricKind(Enum):
     """How a metric's value is formed from rows."""
@@ -81,17 +83,6 @@ class TargetScope(Enum):
 
 # The fewest rows (events, milestones) behind a value for it to get a status, when a metric does not say.
 MIN_SAMPLE = {"percent": 20, "hours": 10, "days": 5, "score": 10, "cny": 1, "count": 1, "per_day": 1}
-
-
-@dataclass(frozen=True)
-class Text:
-    """The same words in English and Chinese."""
-
-    en: str
-    zh: str
-
-    def __call__(self, language: str) -> str:
-        return self.zh if language == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -171,7 +162,7 @@ class Metric:
 
     def legacy_definition_hash(self, module: str) -> str:
         """The fingerprint earlier releases recorded (every field, the module included), to read their history."""
-        return _fingerprint(replace(self, module=module), tuple(f.name for f in fields(self)))
+        return _fingerprint(replace(self, module=module), LEGACY_FIELDS)
 
 
 class Shared(TypedDict):
@@ -188,6 +179,11 @@ class Shared(TypedDict):
     detail_columns: tuple[str, ...]
 
 
+# The fields an earlier release fingerprinted, in its order: fields added since must not enter the legacy hash.
+LEGACY_FIELDS = ("key", "title", "description", "pillar", "kind", "unit", "good", "owner", "target", "target_month",
+                 "baseline_months", "source", "table", "time_column", "grain", "value", "numerator", "denominator",
+                 "row_filter", "base", "change", "scale", "inputs", "formula", "dimensions", "drill_path",
+                 "detail_columns", "problems", "needs_fixing", "module")
 # The fields whose edit changes a number the engine returns (definition_hash).
 NUMBER_FIELDS = ("key", "kind", "source", "table", "time_column", "grain", "value", "numerator", "denominator",
                  "row_filter", "base", "change", "scale", "inputs", "formula", "dimensions", "baseline_months",

@@ -47,8 +47,8 @@ def init(tmp_path: Path, source: str, *extra: str) -> tuple[Path, str]:
     return out / "vantage.toml", done.stdout
 
 
-def query(tmp_path: Path, config: Path, *args: str) -> list[dict]:
-    done = run_cli("--config", str(config), "query", *args, *WHOLE_HISTORY, "--format", "json",
+def query(tmp_path: Path, config: Path, *args: str, period: tuple[str, ...] = WHOLE_HISTORY) -> list[dict]:
+    done = run_cli("--config", str(config), "query", *args, *period, "--format", "json",
                    data_dir=tmp_path / "data")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -95,6 +95,31 @@ def test_the_records_metric_counts_rows_per_month(tmp_path: Path) -> None:
     for row in penguins.plain_rows():
         counted[row[TIME][:7]] = counted.get(row[TIME][:7], 0) + 1
     assert {row["period"][:7]: row["value"] for row in trend if row["value"]} == counted
+
+
+# A Chinese export as spreadsheets write it: GBK, semicolons, decimal commas, day-first dates, "NA" and empty cells.
+CHINESE_EXPORT = ["日期;部门;金额;已审核;备注", "31/01/2026;财务;3,5;是;NA", "15/01/2026;财务;2;否;",
+                  "03/02/2026;采购;1,25;是;加急", "28/02/2026;采购;NA;是;NA", "13/02/2026;财务;7,75;否;NA"]
+
+
+def test_an_export_in_gbk_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    export = tmp_path / "审核.csv"
+    export.write_bytes(("\r\n".join(CHINESE_EXPORT) + "\r\n").encode("gbk"))
+    config, printed = init(tmp_path, str(export))
+    table = tomllib.loads(config.read_text())["sources"]["data"]["tables"]["data"]
+    assert (table["encoding"], table["delimiter"], table["decimal_comma"]) == ("gb18030", ";", True)
+    assert table["time_format"] == "%d/%m/%Y" and table["dtypes"]["金额"] == "Float64"
+    assert "yes/no       已审核 (是)" in printed
+
+    rows = [line.split(";") for line in CHINESE_EXPORT[1:]]  # independently: 4 fields a row, "NA" and "" missing
+    filled = sum(v not in ("NA", "") for row in rows for v in row[1:])
+    winter = ("--from", "2026-01-01", "--to", "2026-02-28")
+    assert query(tmp_path, config, "completeness", period=winter)[0]["value"] == pytest.approx(filled / (len(rows) * 4))
+    shares = {r["部门"]: r["value"] for r in query(tmp_path, config, "column_4_share", "--by", "部门", period=winter)}
+    assert shares == pytest.approx({d: sum(r[3] == "是" for r in rows if r[1] == d) / sum(r[1] == d for r in rows)
+                                    for d in ("财务", "采购")})
+    months = query(tmp_path, config, "records", "--grain", "month", period=winter)
+    assert [(row["period"][:7], row["value"]) for row in months] == [("2026-01", 2), ("2026-02", 3)]
 
 
 def _parquet(folder: Path) -> tuple[str, tuple[str, ...]]:

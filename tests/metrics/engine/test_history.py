@@ -147,3 +147,15 @@ def test_a_definition_change_is_recorded_at_load_and_marked_on_its_trend(
             assert markers[0]["name"] == "Definition changed"
             assert "numbers reported before then were computed by the previous definition" in \
                 markers[0]["customdata"][0].lower()
+
+
+def test_the_legacy_fingerprint_is_the_one_the_earlier_release_wrote() -> None:
+    """Pinned to what the release before the re-cut computed for this declaration (its definition_hash() hashed
+    every field it had, the module included), so fields added since cannot turn every metric into a change."""
+    from metrics.semantics.model import Direction, Metric, MetricKind, Pillar, Unit
+
+    metric = Metric(key="k", title=Text("T", "t"), description=Text("D", "d"), pillar=Pillar.DATA_QUALITY,
+                    kind=MetricKind.RATIO, unit=Unit.PERCENT, good=Direction.UP, target=0.9, owner="o", source="demo",
+                    table="t", time_column="d", numerator=pl.col("a").sum(), denominator=pl.len(),
+                    dimensions=("department",))
+    assert metric.legacy_definition_hash("metrics.data_quality") == "9b698f7a41d3a90b"
