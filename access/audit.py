@@ -11,11 +11,9 @@ which folder and why (full, read-only, locked).
 """
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import logging
-import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -24,7 +22,7 @@ from pathlib import Path
 from typing import Any, Mapping, NamedTuple, Sequence
 
 from core.errors import AuditUnavailable, UsageError
-from core.store import SqliteStore, immediate, read_only
+from core.store import SqliteStore, immediate, local_fault, read_only
 
 NO_UPDATE = """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"""
@@ -109,7 +107,8 @@ class AuditTrail(SqliteStore):
 
     def unavailable(self, exc: BaseException) -> AuditUnavailable:
         """The error for a row that could not be written, logged (with the folder and why) for the administrator."""
-        folder, why = self.path.parent, _cause(exc, self.path.parent)
+        folder = self.path.parent
+        why = local_fault(exc, folder) or str(exc) or type(exc).__name__
         message = f"the audit trail in {folder} cannot be written: {why}"
         now = time.monotonic()
         if now - _logged.get(message, -LOG_EVERY_SECONDS) >= LOG_EVERY_SECONDS:
@@ -247,23 +246,3 @@ def _columns(con: sqlite3.Connection) -> set[str]:
 
 def _described(fields: Sequence[Any]) -> str:
     return ", ".join(f"{name}={value!r}" for name, value in zip(FIELDS[1:], fields[1:]))
-
-
-def _cause(exc: BaseException, folder: Path) -> str:
-    """Why a write failed, in words an administrator acts on."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None  # SQLite's extended codes keep the primary in the low byte
-    number = getattr(exc, "errno", None)
-    if primary == sqlite3.SQLITE_FULL or number == errno.ENOSPC:
-        try:
-            free = f" ({shutil.disk_usage(folder).free:,} bytes free)"
-        except OSError:
-            free = ""
-        return f"the folder {folder} is full{free}"
-    if primary == sqlite3.SQLITE_READONLY or number in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"the folder {folder} or the file in it is read-only"
-    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return "the file is locked by another process"
-    if primary == sqlite3.SQLITE_CANTOPEN:
-        return f"the file cannot be opened (is the folder {folder} there, and the file a file?)"
-    return str(exc) or type(exc).__name__

@@ -71,6 +71,8 @@ def _report(sample: Sample, proposal: Proposal, written: Written, seconds: float
         f"{' (profiled on the first ones)' if more else ''}, {len(proposal.columns)} columns, in {seconds:.2f} s",
         f"  time column  {time_column.name} ({proposal.first} to {proposal.last}"
         + (f", read with time_format {time_column.time_format}" if time_column.time_format else "")
+        + (f"; {proposal.other_time_format} reads its text too, as other dates: check which is meant"
+           if proposal.other_time_format else "")
         + (f"; {proposal.undated:,} rows without one count in no period" if proposal.undated else "") + ")",
         f"  dimensions   {_names(proposal.dimensions)}",
         f"  yes/no       {_names(tuple(f'{c.name} ({c.flag})' for c in proposal.flags))}",
@@ -102,16 +104,18 @@ def _check(config_file: Path, args: argparse.Namespace, password_env: str, sampl
 
 
 def _next_steps(config_file: Path, proposal: Proposal, code: int) -> None:
-    """The two commands to query and serve the new config, and what the login being off means."""
-    first = proposal.first.replace(day=1) if proposal.first else None
-    period = f" --from {first} --to {proposal.last}" if first and proposal.last else ""
+    """The two commands to query and serve the new config, the dashboard's address over the data's whole range,
+    and what the login being off means."""
+    first, last = proposal.first.replace(day=1) if proposal.first else None, proposal.last
     if code:
         print(f"`check` found the problems above in what init wrote: correct them in {config_file.parent}, then run "
               f"python app.py --config {config_file} check", file=sys.stderr)
-    print("\nNext, from the Vantage folder (the login is off in this config, for a local trial only: anyone who can reach "
-          "the address sees every number; README \"Add your own data\" says how to turn it on):\n"
-          f"  python app.py --config {config_file} query completeness{period}\n"
-          f"  python app.py --config {config_file} serve")
+    print("\nNext, from the Vantage folder (the login is off in this config, for a local trial only: anyone who can "
+          "reach the address sees every number; README \"Add your own data\" says how to turn it on):\n"
+          f"  python app.py --config {config_file} query completeness --from {first} --to {last}\n"
+          f"  python app.py --config {config_file} serve\n"
+          f"and open http://127.0.0.1:8050/?period=custom&from={first}&to={last} (the data's whole range; the "
+          "dashboard opens on the last complete month)")
 
 
 def _part(sample: Sample) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from config.read_options import ReadOptions
 from connectors.profile import DATE, DATETIME, TEXT, Column, Flag, Proposal
 from connectors.sample import Sample, name_for
 
@@ -56,8 +57,9 @@ def config_text(sample: Sample, proposal: Proposal, written: Written, password_e
         import sqlalchemy as sa
 
         url = sa.make_url(sample.location)
+        bare = sa.URL.create(url.drivername, url.username, None, url.host, url.port, url.database, url.query)
         lines.append('kind = "sql"')
-        lines.append(f"url = {q(url.set(password=None).render_as_string(hide_password=False))}")
+        lines.append(f"url = {q(bare.render_as_string(hide_password=False))}")
         if password_env:
             lines.append(f"password_env = {q(password_env)}  # export {password_env} with the database password")
     else:
@@ -65,13 +67,20 @@ def config_text(sample: Sample, proposal: Proposal, written: Written, password_e
     lines += ["freshness_sla_hours = 48  # how old the newest row may be before the numbers are marked as behind",
               "", f"[sources.{name}.tables.{name}]"]
     if sample.kind == "sql":
-        if sample.table != name:
-            lines.append(f"query = {q(f'SELECT * FROM {json.dumps(sample.table)}')}")
+        if sample.table != name:  # a table name that is no TOML bare key ("Penguins Raw") is read through a query
+            lines.append(f"query = {q(f'SELECT * FROM {_quoted(sample.location, sample.table)}')}")
     else:
         lines.append(f"path = {q(sample.location)}")
     lines.append(f"freshness_column = {q(time_column.name)}  # its newest value is the data's as-of")
     lines += _read_options(sample, proposal)
     return "\n".join(lines) + "\n"
+
+
+def _quoted(url: str, table: str) -> str:
+    """The table's name quoted as the database's SQL dialect quotes names (no connection is made)."""
+    import sqlalchemy as sa
+
+    return str(sa.create_engine(url).dialect.identifier_preparer.quote(table))
 
 
 def _read_options(sample: Sample, proposal: Proposal) -> list[str]:
@@ -81,11 +90,13 @@ def _read_options(sample: Sample, proposal: Proposal) -> list[str]:
     files = sample.kind in ("csv", "excel")
     lines = []
     if files:
-        markers = list(dict.fromkeys(["", "NA", "N/A", "null", *proposal.null_values]))
+        markers = list(dict.fromkeys([*ReadOptions().null_values, *proposal.null_values]))
         seen = ", ".join(q(m) for m in proposal.null_values) or "none"
         lines.append(f"null_values = [{', '.join(q(m) for m in markers)}]  # texts that mean missing; seen: {seen}")
     if time_column.time_format:
-        lines.append(f"time_format = {q(time_column.time_format)}  # how the text of {time_column.name} is written")
+        lines.append(f"time_format = {q(time_column.time_format)}  # how the text of {time_column.name} is written"
+                     + (f"; {q(proposal.other_time_format)} reads it too, as other dates: check which is meant"
+                        if proposal.other_time_format else ""))
     for key, value in sample.options.items():
         lines.append(f"{key} = {q(value)}  # found in the file")
     if proposal.decimal_comma:
@@ -150,11 +161,11 @@ def metrics_text(sample: Sample, proposal: Proposal, written: Written) -> str:
         f"    drill_path={_tuple(drill, 15)},",
         f"    detail_columns={_tuple(detail, 19)})",
         'ACTIVITY: Shared = {**DATA_QUALITY, "pillar": Pillar.PROCESS}  # the same rows, among the process KPIs', "",
-        "# The fields whose completeness is measured: every column but the time column. A field is missing when it is",
-        "# empty or holds one of the table's null_values (vantage.toml).",
+        *_given(sample, proposal),
+        "# The fields whose completeness is measured: every column but the time column.",
         f"FIELDS = {_tuple(fields, 10)}",
-        "FILLED = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int64) for c in FIELDS])",
-        'MISSING = pl.concat_str([pl.when(pl.col(c).is_null()).then(pl.lit(f"missing {c}")) for c in FIELDS],',
+        "FILLED = pl.sum_horizontal([given(c).cast(pl.Int64) for c in FIELDS])",
+        'MISSING = pl.concat_str([pl.when(~given(c)).then(pl.lit(f"missing {c}")) for c in FIELDS],',
         '                        separator=", ", ignore_nulls=True)',
     ]
     if proposal.measures:
@@ -178,6 +189,21 @@ def metrics_text(sample: Sample, proposal: Proposal, written: Written) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _given(sample: Sample, proposal: Proposal) -> list[str]:
+    """The function that says whether a field holds a value. CSV and Excel sources read the table's null_values as
+    missing; a Parquet or SQL source reads such texts as values, so the markers seen there are spelt out here."""
+    if sample.kind in ("csv", "excel") or not proposal.null_values:
+        return ["", "def given(column: str) -> pl.Expr:",
+                '    """Whether a field holds a value: not empty, nor one of the table\'s null_values (vantage.toml)."""',
+                "    return pl.col(column).is_not_null()", "", ""]
+    markers = ", ".join(q(m) for m in proposal.null_values)
+    return ["# Texts this table writes for a missing value; a Parquet or SQL source reads them as values.",
+            f"MARKERS = [{markers}]", "", "",
+            "def given(column: str) -> pl.Expr:",
+            '    """Whether a field holds a value: not null, nor one of the MARKERS."""',
+            "    return pl.col(column).is_not_null() & ~pl.col(column).cast(pl.String).is_in(MARKERS)", "", ""]
+
+
 def _flag_metric(column: Column, proposal: Proposal) -> list[str]:
     col, yes = f"pl.col({q(column.name)})", column.flag
     assert yes is not None
@@ -187,7 +213,7 @@ def _flag_metric(column: Column, proposal: Proposal) -> list[str]:
                    (f"Share of {column.name} = {shown}", f"{column.name} 为 {shown} 的比例"),
                    (f"Share of the rows dated in the period with {column.name} = {shown}, among those where it is "
                     "given.", f"期间内填写了 {column.name} 的记录中，{column.name} 为 {shown} 的比例。"),
-                   [f"numerator={is_yes}.sum(),", f"denominator={col}.is_not_null().sum(),",
+                   [f"numerator={is_yes}.sum(),", f"denominator=given({q(column.name)}).sum(),",
                     f"needs_fixing={'~' + col if yes is True else f'{col} != {_literal(yes)}'},"],
                    f"a placeholder: the share in the data as read; more {shown} is taken as better")
 

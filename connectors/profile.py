@@ -71,6 +71,7 @@ class Proposal:
     last: date | None = None
     undated: int = 0  # rows without a time value: they fall in no period
     rows_per_month: float = 0.0  # the median of the rows dated in each month that has any
+    other_time_format: str = ""  # another layout that reads the time column's text as other dates (01/02 vs 02/01)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -98,12 +99,13 @@ def profile(frame: pl.DataFrame) -> Proposal:
         first, last = _day(days.min()), _day(days.max())
         if not days.is_empty():
             per_month = float(days.dt.truncate("1mo").value_counts()["count"].median() or 0)  # type: ignore[arg-type]
+    other = _other_layout(_without_markers(frame[time.name])[0], time.time_format) if time and time.time_format else ""
     identifiers = tuple(c.name for c in columns if c is not time and c.flag is None and _is_identifier(c, rows))
     dimensions = tuple(c.name for c in columns if c.dtype == TEXT and _is_dimension(c, rows))
     measures = tuple(c.name for c in columns if c.is_number and c.flag is None and c.name not in identifiers)
     return Proposal(rows, tuple(columns), tuple(m for m in MISSING_MARKERS if m in seen), decimal_comma, time,
                     dimensions, tuple(c for c in columns if c.flag is not None), identifiers, measures, first, last,
-                    time.missing if time else 0, per_month)
+                    time.missing if time else 0, per_month, other)
 
 
 def _without_markers(series: pl.Series) -> tuple[pl.Series, set[str]]:
@@ -156,6 +158,19 @@ def _read_as(series: pl.Series) -> tuple[pl.Series, str, str, bool]:
     return series, TEXT, "", False
 
 
+def _other_layout(texts: pl.Series, chosen: str) -> str:
+    """A layout other than `chosen` that reads every text too, as other dates (day and month swapped when no day is
+    past the 12th); '' when none does."""
+    values = texts.drop_nulls()
+    target = pl.Datetime("us") if chosen in DATETIME_FORMATS else pl.Date()
+    mine = values.str.strptime(target, chosen, strict=False)
+    for fmt in (DATETIME_FORMATS if chosen in DATETIME_FORMATS else DATE_FORMATS):
+        theirs = values.str.strptime(target, fmt, strict=False)
+        if fmt != chosen and _fits(theirs) and not theirs.equals(mine):
+            return fmt
+    return ""
+
+
 def _fits(converted: pl.Series) -> bool:
     """Whether every value converted (the input had no nulls, so a null is a value that did not fit)."""
     return converted.null_count() == 0
@@ -178,16 +193,17 @@ def _flag(series: pl.Series, dtype: str) -> Flag | None:
 
 def _time_column(columns: list[Column]) -> Column | None:
     """The date or timestamp column with the fewest missing values; a name that says time wins a tie."""
-    found = [c for c in columns if c.is_time]
+    found = [c for c in columns if c.is_time and c.distinct]
     if not found:
         return None
     return min(found, key=lambda c: (c.missing, TIME_NAME.search(c.name) is None, columns.index(c)))
 
 
 def _is_identifier(column: Column, rows: int) -> bool:
-    """A column that names a record: a name that says so, or a value of its own for every row."""
+    """A column that names a record: a name that says so, or text with a value of its own for every row (numbers
+    that never repeat are as often measures, as in a small file)."""
     return bool(IDENTIFIER_NAME.search(column.name)) or (
-        rows > 1 and column.missing == 0 and column.distinct == rows and column.dtype in (TEXT, INTEGER))
+        rows > 1 and column.missing == 0 and column.distinct == rows and column.dtype == TEXT)
 
 
 def _is_dimension(column: Column, rows: int) -> bool:

@@ -67,7 +67,8 @@ def read_sample(location: str, table: str | None) -> Sample:
         if suffix in EXCEL_SUFFIXES:
             return _read_excel(path, table)
     except (pl.exceptions.PolarsError, OSError, ValueError, ImportError) as exc:
-        raise UsageError(f"cannot read {path}: {_short(exc)}", where, f"give {FORMATS}, complete and readable") from None
+        raise UsageError(f"cannot read {path}: {_short(exc)}", where,
+                         f"give {FORMATS}, complete and readable") from None
     raise UsageError(f"cannot read a {suffix or 'suffix-less'} file ({path})", where, f"give {FORMATS}")
 
 

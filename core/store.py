@@ -9,7 +9,9 @@ SQLite gives its -wal and -shm files the same mode), in a folder created for its
 """
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +23,8 @@ FOLDER_MODE = 0o700
 
 
 class SqliteStore:
-    """A SQLite file with its schema created on first use; each call opens its own short connection."""
+    """A SQLite file with its schema created on first use; each call opens its own short connection (and one idle
+    connection per process keeps the WAL's files in place)."""
 
     SCHEMA = ""
     FILE = ""  # its file's name in the data folder
@@ -35,6 +38,7 @@ class SqliteStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._keepers: dict[int, sqlite3.Connection] = {}  # by process id: see _keep_open
         private_file(self.path)
         with self.connection() as con:
             con.executescript(self.SCHEMA)
@@ -45,12 +49,28 @@ class SqliteStore:
         try:
             if self.WAL:
                 con.execute("PRAGMA journal_mode=WAL")
+                self._keep_open()
             for pragma in self.PRAGMAS:
                 con.execute(f"PRAGMA {pragma}")
         except BaseException:
             con.close()
             raise
         return con
+
+    def _keep_open(self) -> None:
+        """Hold one idle connection for the store's life in this process. SQLite deletes the -wal and -shm files when
+        the last connection closes, and a new one must create them again: in a full folder that fails, and with it
+        every read. While one stays open they stay, so reads (and writes that fit the WAL) go on when the folder is
+        full. One per process: a connection is never used across fork (a worker inherits its parent's, unused)."""
+        if os.getpid() in self._keepers:
+            return
+        keeper = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            keeper.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # opens the -wal and maps the -shm
+        except sqlite3.Error:
+            keeper.close()
+            return  # the next connection tries again
+        self._keepers.setdefault(os.getpid(), keeper)
 
     def _connect(self) -> sqlite3.Connection:
         """A connection in sqlite3's default mode: a write opens a transaction that `with con:` commits (not closes).
@@ -128,3 +148,28 @@ def private_file(path: Path) -> Path:
         except OSError:  # not there, another owner's, or a read-only file system: nothing to narrow here
             continue
     return path
+
+
+def local_fault(exc: BaseException, folder: Path) -> str | None:
+    """Why writing in `folder` failed, in words an administrator acts on, when the folder is the cause (full,
+    read-only, the file locked or not openable); None for any other error."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None  # SQLite's extended codes keep the primary in the low byte
+    number = getattr(exc, "errno", None)
+    try:
+        free: int | None = shutil.disk_usage(folder).free
+    except OSError:
+        free = None
+    left = f" ({free:,} bytes free)" if free is not None else ""
+    # A full folder fails with SQLITE_FULL, or with an I/O error when SQLite cannot even make its -shm file.
+    if primary == sqlite3.SQLITE_FULL or number == errno.ENOSPC or (primary == sqlite3.SQLITE_IOERR and free == 0):
+        return f"the folder {folder} is full{left}"
+    if primary == sqlite3.SQLITE_IOERR or number == errno.EIO:
+        return f"the disk holding {folder} fails to read or write{left}"
+    if primary == sqlite3.SQLITE_READONLY or number in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"the folder {folder} or the file in it is read-only"
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return f"a file in {folder} is locked by another process"
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return f"a file in {folder} cannot be opened (is the folder there, and the file a file?)"
+    return None

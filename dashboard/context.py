@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 import flask
 
 from core.errors import AccessDenied, AuditUnavailable, VantageError
+from dashboard import faults
 
 if TYPE_CHECKING:  # types only: at run time this module imports what it uses inside the functions that use it
     from access.audit import Recorder
@@ -32,9 +33,11 @@ RECORDER = "vantage_recorder"  # flask.g: the request's Recorder, its rows kept 
 
 
 def install(server: flask.Flask, engine: Engine, config: Config) -> None:
-    """Attach the engine and config to the server of one app; a view that cannot be audited gets HTTP 503."""
+    """Attach the engine and config to the server of one app; a view that cannot be audited, or a request that fails
+    on a full or read-only data folder, gets HTTP 503."""
     server.config[ENGINE_KEY] = engine
     server.config[CONFIG_KEY] = config
+    faults.install(server, config.data_path)
     server.register_error_handler(AuditUnavailable, _not_recorded)
     server.after_request(_write_audit)
 

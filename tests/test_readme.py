@@ -54,7 +54,7 @@ def test_own_data_example_as_written(tmp_path: Path) -> None:
     init_and_edit(tmp_path, block("python", text=OWN_DATA))
     check = run(command(" check"), tmp_path)
     assert check.returncode == 0, check.stderr
-    assert "4 metrics, 1 sources: catalogue ok" in check.stdout
+    assert "3 metrics, 1 sources: catalogue ok" in check.stdout  # completeness, records, scrap_rate
     out = run(command(" query scrap_rate "), tmp_path)
     assert out.returncode == 0, out.stderr
     lines = [line.split() for line in out.stdout.splitlines()[2:]]

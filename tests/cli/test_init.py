@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Callable
 
 import polars as pl
+import psycopg
 import pytest
 
 from tests.conftest import run_cli
 from tests.data import penguins
+from tests.postgres_server import PostgresServer
 
 WHOLE_HISTORY = ("--from", "2007-01-01", "--to", "2010-12-31")
 TIME = penguins.DATE_COLUMN
@@ -47,17 +49,18 @@ def init(tmp_path: Path, source: str, *extra: str) -> tuple[Path, str]:
     return out / "vantage.toml", done.stdout
 
 
-def query(tmp_path: Path, config: Path, *args: str, period: tuple[str, ...] = WHOLE_HISTORY) -> list[dict]:
+def query(tmp_path: Path, config: Path, *args: str, period: tuple[str, ...] = WHOLE_HISTORY,
+          env: dict[str, str] | None = None) -> list[dict]:
     done = run_cli("--config", str(config), "query", *args, *period, "--format", "json",
-                   data_dir=tmp_path / "data")
+                   data_dir=tmp_path / "data", env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-def numbers(tmp_path: Path, config: Path) -> tuple[float, dict[str, float]]:
+def numbers(tmp_path: Path, config: Path, env: dict[str, str] | None = None) -> tuple[float, dict[str, float]]:
     """The completeness over the whole history, and Clutch Completion's share by Island, as `query` prints them."""
-    headline = query(tmp_path, config, "completeness")
-    by_island = query(tmp_path, config, "clutch_completion_share", "--by", "Island")
+    headline = query(tmp_path, config, "completeness", env=env)
+    by_island = query(tmp_path, config, "clutch_completion_share", "--by", "Island", env=env)
     return headline[0]["value"], {row["Island"]: row["value"] for row in by_island}
 
 
@@ -126,6 +129,13 @@ def _parquet(folder: Path) -> tuple[str, tuple[str, ...]]:
     return str(penguins.write_parquet(typed_rows(), folder)), ()
 
 
+def _parquet_of_text(folder: Path) -> tuple[str, tuple[str, ...]]:
+    """Parquet whose every column but the date is text as exported, "NA" included: the module counts it missing."""
+    path = folder / "penguins-text.parquet"
+    pl.read_csv(penguins.CSV, infer_schema=False).with_columns(pl.col(TIME).str.to_date()).write_parquet(path)
+    return str(path), ()
+
+
 def _workbook(folder: Path) -> tuple[str, tuple[str, ...]]:
     return str(penguins.write_workbook(typed_rows(), folder)), ("--table", "penguins")  # the rows' sheet is second
 
@@ -134,7 +144,8 @@ def _sqlite(folder: Path) -> tuple[str, tuple[str, ...]]:
     return f"sqlite:///{penguins.write_sqlite(typed_rows(), folder)}", ("--table", "penguins")
 
 
-@pytest.mark.parametrize("write", [_parquet, _workbook, _sqlite], ids=["parquet", "xlsx", "sqlite"])
+@pytest.mark.parametrize("write", [_parquet, _parquet_of_text, _workbook, _sqlite],
+                         ids=["parquet", "parquet-of-text", "xlsx", "sqlite"])
 def test_the_same_rows_in_another_format_give_the_same_numbers(
         tmp_path: Path, write: Callable[[Path], tuple[str, tuple[str, ...]]]) -> None:
     source, extra = write(tmp_path)
@@ -147,6 +158,29 @@ def test_the_same_rows_in_another_format_give_the_same_numbers(
         table = tomllib.loads(config.read_text())["sources"]["penguins"]["tables"]["penguins"]
         assert table["time_format"] == penguins.SQLITE_DATE_FORMAT and table["dtypes"] == {TIME: "Date"}
         assert f"time_format {penguins.SQLITE_DATE_FORMAT}" in printed
+
+
+def test_a_postgres_table_whose_url_has_a_password(tmp_path: Path, postgres_server: PostgresServer) -> None:
+    """The password is not written down (the config names the variable to hold it) and the numbers are the same."""
+    frame, kinds = typed_rows(), {pl.Int64: "BIGINT", pl.Float64: "DOUBLE PRECISION", pl.Date: "DATE"}
+    columns = ", ".join(f'"{c}" {kinds.get(t.base_type(), "TEXT")}' for c, t in frame.schema.items())
+    with psycopg.connect(postgres_server.libpq_dsn) as con, con.cursor() as cur:
+        cur.execute('DROP TABLE IF EXISTS "Penguins Raw"')
+        cur.execute(f'CREATE TABLE "Penguins Raw" ({columns})')
+        with cur.copy('COPY "Penguins Raw" FROM STDIN') as copy:
+            for row in frame.iter_rows():
+                copy.write_row(row)
+    secret = "not-for-the-config"
+    url = postgres_server.url.replace(f"{postgres_server.user}@", f"{postgres_server.user}:{secret}@")
+    config, printed = init(tmp_path, url, "--table", "Penguins Raw")
+    assert secret not in config.read_text() and secret not in printed and ":***@" in printed
+    source = tomllib.loads(config.read_text())["sources"]["penguins_raw"]
+    assert (source["kind"], source["password_env"]) == ("sql", "PENGUINS_RAW_PASSWORD")
+    assert source["tables"]["penguins_raw"]["query"] == 'SELECT * FROM "Penguins Raw"'
+    completeness, shares = numbers(tmp_path, config, env={"PENGUINS_RAW_PASSWORD": secret})
+    want_completeness, want_shares = expected()
+    assert completeness == pytest.approx(want_completeness, abs=1e-12)
+    assert shares == pytest.approx(want_shares, abs=1e-12)
 
 
 def test_a_workbook_whose_first_sheet_has_no_dates_names_the_other_sheets(tmp_path: Path) -> None:

@@ -36,6 +36,15 @@ def test_missing_markers_are_seen_and_do_not_make_numbers_text() -> None:
     assert (found.first, found.last, found.rows_per_month) == (date(2026, 1, 1), date(2026, 2, 3), 1.5)
 
 
+@pytest.mark.parametrize("texts, other", [
+    (["01/02/2026", "03/02/2026"], "%m/%d/%Y"),  # no day past the 12th: day-first and month-first both read it
+    (["13/02/2026", "03/02/2026"], ""),
+    (["2026-02-01", "2026-02-03"], ""),
+])
+def test_a_time_layout_that_could_be_another_is_said(texts: list[str], other: str) -> None:
+    assert profile(pl.DataFrame({"day": texts})).other_time_format == other
+
+
 def test_decimal_commas_are_read_as_numbers() -> None:
     found = profile(pl.DataFrame({"day": ["2026-01-01", "2026-01-02"], "price": ["3,5", "12"]}))
     assert found.decimal_comma and found.column("price").dtype == "Float64"
@@ -61,12 +70,13 @@ def test_dimensions_identifiers_and_measures() -> None:
         "Customer": [f"c{n}" for n in range(rows)],  # one value per row: an identifier, not a dimension
         "Amount (CNY)": [float(n) for n in range(rows)],
         "Line No": list(range(rows)),  # a number named as an identifier: not a measure
+        "Units": list(range(100, 100 + rows)),  # numbers that never repeat are still a measure
         "Created": [date(2026, 1, 1 + n % 28) for n in range(rows)],
     })
     found = profile(frame)
     assert found.dimensions == ("Region (EU)",)
     assert found.identifiers == ("Order ID", "Customer", "Line No")
-    assert found.measures == ("Amount (CNY)",)
+    assert found.measures == ("Amount (CNY)", "Units")
     assert found.time is not None and found.time.name == "Created" and found.time.dtype == "Date"
 
 

@@ -2,7 +2,10 @@
 on an error, and read-only reads that create nothing."""
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -124,3 +127,43 @@ def test_read_only_reads_and_creates_nothing(tmp_path: Path, name: str) -> None:
             con.execute("INSERT INTO notes (text) VALUES ('b')")
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             con.execute("CREATE TABLE other (x)")
+
+
+def test_files_are_created_0600_in_folders_0700_and_wider_files_narrowed(tmp_path: Path) -> None:
+    notes = Notes.in_folder(tmp_path / "new" / "data")
+    with notes.transaction() as con:
+        con.execute("INSERT INTO notes (text) VALUES ('a')")
+    assert stat.S_IMODE(os.stat(notes.path).st_mode) == 0o600
+    assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o600 for p in notes.path.parent.glob("notes.sqlite-*"))
+    assert stat.S_IMODE(os.stat(tmp_path / "new" / "data").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(tmp_path / "new").st_mode) == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    old = shared / "notes.sqlite"
+    sqlite3.connect(old).close()
+    os.chmod(old, 0o644)  # written by an earlier version, readable by everyone
+    Notes(old)
+    assert stat.S_IMODE(os.stat(old).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(shared).st_mode) == 0o755  # a folder that was there keeps its mode
+
+
+def test_the_wal_files_stay_while_the_store_lives(tmp_path: Path) -> None:
+    """A full folder cannot take a new -wal or -shm file: an idle connection keeps them, so reads go on."""
+    notes = Notes(tmp_path / "notes.sqlite")
+    with notes.transaction() as con:
+        con.execute("INSERT INTO notes (text) VALUES ('a')")
+    assert (tmp_path / "notes.sqlite-wal").exists() and (tmp_path / "notes.sqlite-shm").exists()
+    assert texts(notes) == ["a"]
+
+
+@pytest.mark.parametrize("error, words", [
+    (sqlite3.OperationalError("database or disk is full"), "is full"),
+    (OSError(errno.ENOSPC, "No space left on device"), "is full"),
+    (OSError(errno.EROFS, "Read-only file system"), "read-only"),
+    (ValueError("not a fault of the folder"), None),
+])
+def test_local_faults_are_named_with_their_folder(tmp_path: Path, error: Exception, words: str | None) -> None:
+    if isinstance(error, sqlite3.OperationalError):
+        error.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
+    found = store.local_fault(error, tmp_path)
+    assert found is None if words is None else (words in found and str(tmp_path) in found)

@@ -116,7 +116,7 @@ def test_source_down_under_a_running_server_serves_the_last_good_value_marked(gu
         text = answer.text
         # The same number as before, marked stale, with why: never a blank tile or a zero. The reason names the
         # server's files, so an executive reads "source unavailable" and a reference, not the path.
-        assert "Source unavailable (reference " in text and '"Stale"' in text and "stale-badge" in text
+        assert "Source unavailable since " in text and '"Stale"' in text and "stale-badge" in text
         assert "Data accuracy" in text and "demo.sqlite" not in text and str(folder) not in text
     assert _kpi_value(good) == _kpi_value(text)
     admin = ada.post(base + "/_dash-update-component", json=summary_request()).text
