@@ -275,7 +275,8 @@ class SqlConnector:
             if self.is_sqlite and self.url.database:
                 return self._read_sqlite_adbc(stmt, self.url.database)
             with self.engine.connect() as conn:
-                return pl.read_database(stmt, conn)
+                # Types from every row, not the first hundred: a column whose first values are all null is common.
+                return pl.read_database(stmt, conn, infer_schema_length=None)
         except SourceError:
             raise
         except Exception as exc:  # drivers raise their own types; all mean the same to a viewer

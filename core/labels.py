@@ -60,6 +60,9 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
 SAME_AS = {"source_system": "system", "target_system": "system"}
 
 COLUMNS: dict[str, tuple[str, str]] = {
+    # The maturity questionnaire's answers (metrics/pack/maturity.py).
+    "answer_id": ("Answer", "答卷"), "assessment_id": ("Assessment", "评估"), "assessed_on": ("Answered on", "作答日期"),
+    "dimension": ("Maturity dimension", "成熟度维度"), "question": ("Question", "问题"), "score": ("Score (1-5)", "得分（1-5）"),
     "department": ("Department", "部门"), "source_system": ("Source system", "源系统"),
     "target_system": ("Target system", "目标系统"), "system": ("System", "系统"), "domain": ("Data domain", "数据域"),
     "process": ("Process", "流程"), "mode": ("Mode", "方式"), "category": ("Category", "类别"),

@@ -109,9 +109,9 @@ def test_a_view_that_cannot_be_recorded_is_not_shown(data_dir: Path, tmp_path: P
     assert number in call(client, summary_request()).get_data(as_text=True)
     # The audit file is replaced by a folder (as root, a read-only folder would not stop a write): no row can be written.
     trail = tmp_path / "audit.sqlite"
-    shutil.move(trail, tmp_path / "audit.kept")
-    for extra in ("-wal", "-shm"):
-        Path(f"{trail}{extra}").unlink(missing_ok=True)
+    files = [Path(f"{trail}{extra}") for extra in ("", "-wal", "-shm")]
+    for found in files:
+        shutil.move(found, f"{found}.kept")
     trail.mkdir()
     caplog.set_level(logging.ERROR, logger="vantage.audit")
     for body in (summary_request(), overview_call()):
@@ -122,7 +122,8 @@ def test_a_view_that_cannot_be_recorded_is_not_shown(data_dir: Path, tmp_path: P
     assert any(str(tmp_path) in r.getMessage() and "cannot be written" in r.getMessage() for r in caplog.records)
     assert client.get("/login").status_code == 200  # pages without numbers keep working
     trail.rmdir()  # the folder is fixed: views are shown (and recorded) again, with no restart
-    shutil.move(tmp_path / "audit.kept", trail)
+    for found in files:
+        shutil.move(f"{found}.kept", found)
     again = call(client, summary_request())
     assert again.status_code == 200 and number in again.get_data(as_text=True)
     assert rows(tmp_path, "erin")[-1]["action"] == "view"
