@@ -73,7 +73,7 @@ class SqlConnector:
         """SQLite would create a missing file on connect; a missing database is an outage, not an empty one."""
         if self.is_sqlite and self.url.database and not os.path.exists(self.url.database):
             raise SourceUnavailable(f"database file {self.url.database} does not exist", self._where(table),
-                              "restore the file or correct the url in the config")
+                                    "restore the file or correct the url in the config")
 
     def _from(self, table: str) -> sa.FromClause:
         self._check_reachable(table)
@@ -92,7 +92,7 @@ class SqlConnector:
                                   "create it, or declare a query for it under [sources.NAME.tables.TABLE]") from None
             except sa.exc.SQLAlchemyError as exc:
                 raise SourceUnavailable(f"cannot read the source: {_short(exc)}", self._where(table),
-                                  "check that the database is up and the URL in the config is right") from None
+                                        "check that the database is up and the URL in the config is right") from None
             self._tables[table] = found
         return found
 
@@ -129,7 +129,7 @@ class SqlConnector:
                 newest = self._newest(conn, table, fresh) if fresh else None
         except sa.exc.SQLAlchemyError as exc:
             raise SourceUnavailable(f"cannot read the source: {_short(exc)}", self._where(table),
-                              "check that the database is up and the URL in the config is right") from None
+                                    "check that the database is up and the URL in the config is right") from None
         options = fingerprint(self.spec.table(table))
         stamp_text = (f"|{stamp}" if stamp else "") + (f"|read:{options}" if options else "")
         # Without a freshness column the contents can change unseen: let the version roll over with the TTL.

@@ -36,7 +36,7 @@ class SqliteFile:
             stamp = file_stamp(self.path)
         except FileNotFoundError:
             raise SourceUnavailable(f"database file {self.path} does not exist", where,
-                              "restore the file or correct the url in the config") from None
+                                    "restore the file or correct the url in the config") from None
         key = str(stamp)
         with self._lock:
             if key != self._seen:
@@ -47,6 +47,8 @@ class SqliteFile:
             if key != self._good and key != _read_text(self.checked):
                 try:
                     quick_check(self.path, where)
+                except FileLocked:
+                    raise  # no damage found: the file is checked at the next question
                 except SourceError as exc:
                     self._failed = (key, exc)
                     raise
@@ -63,20 +65,27 @@ class SqliteFile:
             self.checked.unlink(missing_ok=True)
 
 
+class FileLocked(SourceUnavailable):
+    """Another process holds the file's lock, so it could not be checked now (no damage is remembered)."""
+
+
 def quick_check(path: str, where: str) -> None:
     """SourceError unless SQLite's quick_check finds the file sound (garbage or a truncated copy fails it)."""
     try:
-        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=VERSION_LOCK_WAIT_MS / 1000)
         try:
             found = [str(row[0]) for row in con.execute("PRAGMA quick_check(3)")]
         finally:
             con.close()
     except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+            raise FileLocked(f"the database file {Path(path).name} is locked by another process", where,
+                             "end what holds the lock; the file is checked again at the next question") from None
         found = [str(exc)]
     if found != ["ok"]:
         raise SourceUnavailable(f"the database file {Path(path).name} is damaged: {'; '.join(found)[:300]}", where,
-                          f"put a complete copy of the database at {path} (a copy still being written, or cut "
-                          "short, fails this check)")
+                                f"put a complete copy of the database at {path} (a copy still being written, or cut "
+                                "short, fails this check)")
 
 
 @contextmanager

@@ -101,7 +101,7 @@ def require_page(path: str) -> None:
 
 def denied(refusal: VantageError, asked: str, filters: Mapping[str, Any] | None = None) -> None:
     """Record a refusal as a `denied` row (who, what was asked, with which filters, why), once per refusal; a
-    no-op when access control is not installed. AuditUnavailable when the row cannot be written."""
+    no-op when access control is not installed. Written with the request's other rows as its answer leaves."""
     if refusal.recorded:
         return
     found = recorder()

@@ -94,3 +94,25 @@ def test_a_checked_file_is_noted_for_other_processes_and_forgotten_on_request(sq
     sql.forget()
     assert not note.exists()
     assert sql.data_version("runs").rows == 30 and note.exists()
+
+
+def test_a_locked_file_costs_one_short_wait_and_is_not_taken_for_damage(sql: SqlConnector, tmp_path: Path) -> None:
+    import time
+
+    from core.errors import SourceUnavailable
+
+    sql.data_version("runs")
+    with sqlite3.connect(tmp_path / "s.db") as con:  # written since its check: the next question checks it again
+        con.execute("UPDATE runs SET minutes = minutes + 1")
+    writer = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        for _ in range(2):
+            started = time.perf_counter()
+            with pytest.raises(SourceUnavailable, match="locked"):
+                sql.data_version("runs")
+            assert time.perf_counter() - started < 1.0  # not the driver's 5 s
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert sql.data_version("runs").rows == len(ROWS)  # checked now, and sound: no damage was remembered

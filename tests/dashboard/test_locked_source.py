@@ -28,7 +28,7 @@ from tests.dashboard.test_guard import PASSWORD, login, secured_config_text
 
 VIEWERS = 10
 LOCK_SECONDS = 20.0
-EVERY_SECONDS = 4.0  # each viewer opens the overview this often (their starts spread over it)
+EVERY_SECONDS = 5.0  # each viewer opens the overview this often (their starts spread over it)
 PROBE_SECONDS = 0.25  # the login page is asked this often meanwhile
 
 
@@ -158,7 +158,7 @@ def test_a_locked_source_serves_the_last_good_tiles_at_once_to_ten_viewers(gunic
     print(f"\nlocked {LOCK_SECONDS:.0f} s, {VIEWERS} viewers: {len(answers)} tiles callbacks, max "
           f"{tile_seconds[-1]:.3f} s, median {statistics.median(tile_seconds):.3f} s; {len(logins)} login pages, max "
           f"{login_seconds[-1]:.3f} s, median {statistics.median(login_seconds):.3f} s")
-    assert len(answers) >= VIEWERS * 4 and len(logins) >= 40
+    assert len(answers) >= VIEWERS * 3 and len(logins) >= 40
     assert {status for _, status, _ in answers} == {200} and {status for _, status in logins} == {200}
     assert tile_seconds[-1] < 1.0 and login_seconds[-1] < 0.2
     for _, _, text in answers:  # the last good numbers, each marked stale with since when the source is unavailable
