@@ -9,7 +9,7 @@
     charts = [{metric = "data_accuracy", period = "quarter", department = "finance"}]
     period = "month"                                  # month, quarter, ytd or last_90d
     programme_status = true                           # milestones: done, overdue, due next
-    formats = ["html", "text", "csv"]
+    formats = ["html", "text", "csv", "pdf"]         # default html, text, csv; pdf: the A4 board pack attached
     on_failure = "hold"                               # or "send_marked"
     subject = "{title}: {period}"                     # placeholders {title} {period} {date} {name}
 """
@@ -29,7 +29,8 @@ from core.errors import ConfigError
 KEYS = ("title", "schedule", "timezone", "recipients", "metrics", "charts", "period", "programme_status", "formats",
         "on_failure", "subject", "department")
 PERIODS = ("month", "quarter", "ytd", "last_90d")
-FORMATS = ("html", "text", "csv")
+FORMATS = ("html", "text", "csv", "pdf")
+DEFAULT_FORMATS = ("html", "text", "csv")  # "pdf" adds an A4 board pack, printed by Chromium: opt in
 ON_FAILURE = ("hold", "send_marked")
 SUBJECT_FIELDS = {"title", "period", "date", "name"}
 EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
@@ -123,7 +124,7 @@ def snapshot_spec(config: Config, name: str, catalogue: Mapping[str, Dimensioned
         charts=_charts(raw.get("charts", []), raw.get("period", "month"), catalogue, where("charts")),
         period=choice(raw, "period", "month", PERIODS, section, name_key=False),
         programme_status=flag(raw, "programme_status", False, section),
-        formats=_formats(raw.get("formats", list(FORMATS)), where("formats")),
+        formats=_formats(raw.get("formats", list(DEFAULT_FORMATS)), where("formats")),
         on_failure=choice(raw, "on_failure", "hold", ON_FAILURE, section, name_key=False),
         subjects=_subjects(raw, section))
 
@@ -208,9 +209,7 @@ def _formats(value: Any, where: str) -> tuple[str, ...]:
         raise ConfigError("formats must be a list", where, "write formats = [\"html\", \"text\", \"csv\"]")
     for item in value:
         if item not in FORMATS:
-            fix = ("leave pdf out: snapshots are sent as HTML with a plain-text part and a CSV"
-                   if item == "pdf" else f"use some of: {', '.join(FORMATS)}")
-            raise ConfigError(f"unknown format '{item}'", where, fix)
+            raise ConfigError(f"unknown format '{item}'", where, f"use some of: {', '.join(FORMATS)}")
     if "html" not in value and "text" not in value:
         raise ConfigError("a snapshot needs html or text", where, "add \"html\" or \"text\" to formats")
     return tuple(dict.fromkeys(value))

@@ -67,7 +67,7 @@ def _report_problems(name: str, prepared: Prepared) -> None:
 
 
 def _write_preview(prepared: Prepared, name: str, folder: Path, on_failure: str) -> int:
-    """NAME.eml and NAME.html (charts as PNG files beside it); other languages as NAME.LANG.*."""
+    """NAME.eml, NAME.html (charts as PNG files beside it) and NAME.pdf; other languages as NAME.LANG.*."""
     folder.mkdir(parents=True, exist_ok=True)
     for n, doc in enumerate(prepared.documents):
         stem = name if n == 0 else f"{name}.{doc.lang}"
@@ -82,6 +82,9 @@ def _write_preview(prepared: Prepared, name: str, folder: Path, on_failure: str)
                 written.append(picture)
             (folder / f"{stem}.html").write_text(html, encoding="utf-8")
             written.append(f"{stem}.html")
+        if doc.pdf is not None:
+            (folder / f"{stem}.pdf").write_bytes(doc.pdf)
+            written.append(f"{stem}.pdf")
         print(f"{name} [{doc.lang}]: wrote {', '.join(written)} to {folder} (subject: {doc.subject})")
     _report_problems(name, prepared)
     if prepared.problems:

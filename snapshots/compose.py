@@ -21,8 +21,9 @@ from snapshots.charts import Picture, email_figure, render
 from snapshots.csv_export import csv_text
 from snapshots.html_email import email_html
 from snapshots.message import build_message, content_id, message_id
-from snapshots.numbers import Problem, SnapshotNumbers, collect
+from snapshots.numbers import Problem, SnapshotNumbers, Trouble, collect
 from snapshots.outbox import Entry, idempotency_key
+from snapshots.pdf import print_pdf
 from snapshots.text_email import email_text
 from snapshots.view import Late, build_view
 
@@ -36,6 +37,7 @@ class Document:
     html: str | None
     images: dict[str, bytes]
     eml: bytes
+    pdf: bytes | None = None
 
 
 @dataclass
@@ -97,13 +99,22 @@ def prepare(engine: Engine, config: Config, spec: SnapshotSpec, occurrence: str,
         seconds["charts"] = chart_seconds
     prepared_at = now.astimezone(spec.timezone).replace(tzinfo=None)
     changes = compare(numbers, *(previous or (None, None)))
-    entries, documents = [], []
+    entries, documents, unprinted = [], [], []
     for lang in spec.languages():
         cids = [content_id(key, lang, n) for n in range(len(numbers.charts))]
         view = build_view(spec, numbers, changes, lang, config.public_url, list(zip(cids, pictures[lang])),
                           prepared_at, key, late)
-        html = email_html(view) if "html" in spec.formats else None
-        images = {cid: p.png for cid, p in zip(cids, pictures[lang]) if p.png is not None} if html else {}
+        page = email_html(view) if "html" in spec.formats or "pdf" in spec.formats else None
+        images = {cid: p.png for cid, p in zip(cids, pictures[lang]) if p.png is not None} if page else {}
+        pdf = None
+        if "pdf" in spec.formats and page is not None:
+            printed = print_pdf(page, images)
+            seconds["pdf"] = seconds.get("pdf", 0.0) + printed.seconds
+            if printed.pdf is None:
+                unprinted.append(Problem("pdf", None, Trouble("failed", printed.problem, printed.problem)))
+            else:
+                pdf = (t("mail.pdf.name", lang, name=spec.name, date=numbers.period[0].isoformat()), printed.pdf)
+        html = page if "html" in spec.formats else None
         csv = None
         if "csv" in spec.formats:
             csv = (t("mail.csv.name", lang, name=spec.name, date=numbers.period[0].isoformat()),
@@ -111,10 +122,15 @@ def prepare(engine: Engine, config: Config, spec: SnapshotSpec, occurrence: str,
         message = build_message(
             subject=view.subject, sender=config.smtp_sender, recipients=spec.addresses(lang), prepared=now,
             msg_id=message_id(key, lang, config.smtp_sender), key=key, lang=lang,
-            text=email_text(view) if "text" in spec.formats else None, html=html, images=images, csv=csv)
+            text=email_text(view) if "text" in spec.formats else None, html=html,
+            images=images if html else {}, csv=csv, pdf=pdf)
         eml = message.as_bytes()
         entries.append(entry(lang, "pending", eml))
-        documents.append(Document(lang, view.subject, html, images, eml))
+        documents.append(Document(lang, view.subject, html, images if html else {}, eml, pdf[1] if pdf else None))
+    problems = problems + unprinted
+    if unprinted and spec.on_failure == "hold" and not preview:
+        reason = f"held: the PDF could not be printed, nothing was sent ({unprinted[0].trouble.detail})"
+        return Prepared([entry(lang, "held", error=reason) for lang in spec.languages()], [], problems, seconds)
     seconds["total"] = time.perf_counter() - began
     return Prepared(entries, documents, problems, seconds)
 
@@ -123,7 +139,7 @@ def _pictures(spec: SnapshotSpec, numbers: SnapshotNumbers) -> tuple[dict[str, l
     """Every language's charts drawn in one browser batch; a chart with nothing to draw gets no picture."""
     langs = spec.languages()
     drawable = [n for n, c in enumerate(numbers.charts) if c.periods and c.headline is not None]
-    if "html" not in spec.formats:
+    if "html" not in spec.formats and "pdf" not in spec.formats:
         drawable = []
     figures = [email_figure(numbers.charts[n], numbers.plan, lang) for lang in langs for n in drawable]
     drawn, seconds = render(figures)

@@ -1,4 +1,5 @@
-"""The MIME message: text and HTML alternatives, charts inline by Content-ID, the numbers as a CSV attachment."""
+"""The MIME message: text and HTML alternatives, charts inline by Content-ID, the numbers as a CSV attachment and the
+board pack as a PDF attachment."""
 from __future__ import annotations
 
 import hashlib
@@ -23,9 +24,10 @@ def content_id(key: str, lang: str, n: int) -> str:
 
 
 def build_message(*, subject: str, sender: str, recipients: list[str], prepared: datetime, msg_id: str, key: str,
-                  lang: str, text: str | None, html: str | None, images: dict[str, bytes], csv: tuple[str, str] | None
-                  ) -> EmailMessage:
-    """Assemble the message; `images` maps content ids to PNG bytes, `csv` is (file name, text) or None."""
+                  lang: str, text: str | None, html: str | None, images: dict[str, bytes], csv: tuple[str, str] | None,
+                  pdf: tuple[str, bytes] | None = None) -> EmailMessage:
+    """Assemble the message; `images` maps content ids to PNG bytes, `csv` is (file name, text) and `pdf`
+    (file name, bytes), or None."""
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = subject
     msg["From"] = sender
@@ -48,6 +50,8 @@ def build_message(*, subject: str, sender: str, recipients: list[str], prepared:
     if csv is not None:
         name, body = csv
         msg.add_attachment(body, subtype="csv", charset="utf-8", filename=name)
+    if pdf is not None:
+        msg.add_attachment(pdf[1], maintype="application", subtype="pdf", filename=pdf[0])
     # Set last: turning the message multipart moves every Content-* header into its first part.
     msg["Content-Language"] = "zh-CN" if lang == "zh" else "en"
     return msg

@@ -94,12 +94,14 @@ class ProgrammeStatus:
 class Problem:
     """A part of the snapshot that failed or is stale: a KPI, a chart, or the programme status."""
 
-    part: str  # kpi, chart or programme
+    part: str  # kpi, chart, programme or pdf
     metric: Metric | None
     trouble: Trouble
 
     @property
     def label(self) -> str:
+        if self.part == "pdf":
+            return "PDF board pack"
         key = self.metric.key if self.metric else "programme status"
         return f"{key} (chart)" if self.part == "chart" else key
 

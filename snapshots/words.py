@@ -58,4 +58,5 @@ register({
                         "您收到此邮件是因为您是 Vantage 配置中快照“{name}”的收件人。"),
     "mail.footer.id": ("Snapshot {id}", "快照 {id}"),
     "mail.csv.name": ("vantage-{name}-{date}.csv", "vantage-{name}-{date}.csv"),
+    "mail.pdf.name": ("vantage-{name}-{date}.pdf", "vantage-{name}-{date}.pdf"),
 })

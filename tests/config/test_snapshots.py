@@ -65,7 +65,7 @@ def test_a_full_declaration() -> None:
     (BASE + 'charts = [{metric = "satisfaction", colour = "x"}]', "[snapshots.board] charts",
      "satisfaction cannot be filtered by 'colour'"),
     (BASE + 'period = "week"', "[snapshots.board] period", "'week' is not allowed"),
-    (BASE + 'formats = ["html", "pdf"]', "[snapshots.board] formats", "unknown format 'pdf'"),
+    (BASE + 'formats = ["html", "docx"]', "[snapshots.board] formats", "unknown format 'docx'"),
     (BASE + 'formats = ["csv"]', "[snapshots.board] formats", "a snapshot needs html or text"),
     (BASE + 'on_failure = "ignore"', "[snapshots.board] on_failure", "'ignore' is not allowed"),
     (BASE + 'programme_status = "yes"', "[snapshots.board] programme_status", "'yes' is not true or false"),
