@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from metrics.engine.contributions import Movement
 from metrics.semantics.model import Metric
 from snapshots.numbers import SnapshotNumbers
 
@@ -17,6 +18,7 @@ class Move:
     metric: Metric
     before: float
     after: float
+    movement: Movement | None = None  # why it moved (a ratio): the period's change split by slice
 
     @property
     def delta(self) -> float:
@@ -57,7 +59,7 @@ def compare(numbers: SnapshotNumbers, previous: Mapping[str, Any] | None, previo
             continue
         now = kpi.answer.data
         if now.value is not None and then.get("value") is not None and now.value != then["value"]:
-            moves.append(Move(kpi.metric, float(then["value"]), float(now.value)))
+            moves.append(Move(kpi.metric, float(then["value"]), float(now.value), kpi.movement))
         if then.get("status") and then["status"] != now.status.value:
             statuses.append(StatusChange(kpi.metric, str(then["status"]), now.status.value))
     moves.sort(key=lambda m: m.size, reverse=True)

@@ -15,6 +15,7 @@ from config.snapshots import ChartSpec, SnapshotSpec
 from core.errors import VantageError
 from dashboard.figures import trend_window
 from metrics.engine.answers import Answer, Headline
+from metrics.engine.contributions import Movement, decomposable
 from metrics.engine.periods import Filters, resolve_period
 from metrics.engine.protocol import Questions
 from metrics.engine.questions import Engine
@@ -61,6 +62,7 @@ class KpiResult:
     metric: Metric
     answer: Answer[Headline] | None
     trouble: Trouble | None = None
+    movement: Movement | None = None  # a ratio's change from the previous period, split by its drill path's first level
 
     @property
     def problem(self) -> str:
@@ -153,7 +155,13 @@ def _kpi(engine: Questions, metric: Metric, filters: Filters) -> KpiResult:
         answer = engine.headline(metric.key, filters)
     except VantageError as exc:
         return KpiResult(metric, None, failed(exc))
-    return KpiResult(metric, answer, trouble_of(answer))
+    moved = None
+    if decomposable(metric) and metric.drill_path:
+        try:
+            moved = engine.movement(metric.key, filters).data
+        except VantageError:  # the headline stands; the email then says no more than the headline does
+            moved = None
+    return KpiResult(metric, answer, trouble_of(answer), moved)
 
 
 def _chart(engine: Questions, chart: ChartSpec, today: date) -> ChartData:

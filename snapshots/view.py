@@ -13,9 +13,10 @@ from core import labels
 from core.i18n import t
 from dashboard.figures import good_direction
 from dashboard.theme import STATUS_SYMBOL
+from metrics.engine.contributions import Movement
 from metrics.engine.decision import period_name
 from metrics.semantics.format import format_delta, format_value
-from metrics.semantics.model import Metric, Pillar
+from metrics.semantics.model import Metric, Pillar, Unit
 from snapshots import words as _mail_words  # noqa: F401 - registers the email's words
 from snapshots.changes import Changes
 from snapshots.charts import Picture
@@ -24,6 +25,8 @@ from snapshots.numbers import KpiResult, Problem, SnapshotNumbers, Trouble
 
 STATUS_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}
 MILESTONE_ORDER = ("done", "in_progress", "not_started", "blocked")
+WHY_SLICES = 3  # the slices that moved a ratio most, under each mover
+WHY_SMALLEST = 0.0005  # a contribution under 0.05 pp is not a reason
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,26 @@ def _delta(metric: Metric, delta: float | None, lang: str) -> tuple[str, str]:
 
 
 
+def why_lines(metric: Metric, moved: Movement, lang: str, public_url: str, period: str) -> list[Line]:
+    """The slices that moved a ratio most from the previous period (contributions.py), each a link to its slice."""
+    lines = []
+    pct = lambda v: "—" if v is None else format_value(v, metric.unit, lang)  # noqa: E731
+    for row in moved.slices.head(WHY_SLICES).iter_rows(named=True):
+        if abs(row["contribution"]) < WHY_SMALLEST:
+            break
+        delta, tone = _delta(metric, row["contribution"], lang)
+        text = t("mail.why.slice", lang, slice=labels.value_label(moved.dimension, row[moved.dimension], lang),
+                 change=delta, then=pct(row["then_value"]), now=pct(row["now_value"]),
+                 share_then=format_value(row["then_share"], Unit.PERCENT, lang),
+                 share_now=format_value(row["now_share"], Unit.PERCENT, lang))
+        lines.append(Line(text, tone, metric_url(public_url, metric.key, period, lang,
+                                                 drill=(str(row[moved.dimension]),))))
+    if lines and abs(moved.across) >= WHY_SMALLEST:
+        delta, tone = _delta(metric, moved.across, lang)
+        lines.append(Line(t("mail.why.across", lang, change=delta), tone))
+    return lines
+
+
 def _changes(changes: Changes, spec: SnapshotSpec, lang: str, public_url: str) -> list[tuple[str, list[Line]]]:
     """(sub-heading, lines): when the comparison is from, the biggest movers, the status changes."""
     if changes.previous_sent_at is None:
@@ -212,6 +235,8 @@ def _changes(changes: Changes, spec: SnapshotSpec, lang: str, public_url: str) -
         movers.append(Line(f"{m.title(lang)}{sep}{format_value(move.before, m.unit, lang)} → "
                            f"{format_value(move.after, m.unit, lang)} ({delta})", tone,
                            metric_url(public_url, m.key, spec.period, lang)))
+        if move.movement is not None:
+            movers += why_lines(m, move.movement, lang, public_url, spec.period)
     statuses = []
     for change in changes.status_changes:
         m = change.metric

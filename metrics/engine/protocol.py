@@ -14,6 +14,7 @@ import polars as pl
 
 from config.settings import Config
 from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
+from metrics.engine.contributions import Movement
 from metrics.engine.periods import Filters
 from metrics.semantics.model import Grain, Metric
 
@@ -54,6 +55,8 @@ class Questions(Protocol):
     def trend(self, key: str, filters: Filters, grain: Grain | None = None) -> Answer[pl.DataFrame]: ...
 
     def breakdown(self, key: str, filters: Filters, dimension: str) -> Answer[pl.DataFrame]: ...
+
+    def movement(self, key: str, filters: Filters, dimension: str | None = None) -> Answer[Movement]: ...
 
     def drill(self, key: str, filters: Filters, path: tuple[str, ...]) -> tuple[str | None, Filters]: ...
 

@@ -21,6 +21,7 @@ from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
 from metrics.engine.baselines import BaselineStore, FrozenBaselines, Restatement
 from metrics.engine.breaker import SourceBreaker
 from metrics.engine.cache import ResultCache, digest
+from metrics.engine.contributions import Movement, movement
 from metrics.engine.decision import goal_for, slice_targets
 from metrics.engine.details import detail_page
 from metrics.engine.headline import headline as compute_headline
@@ -151,6 +152,14 @@ class Engine:
         return self._answer(metric, "breakdown", {**filters.params(), "by": dimension},
                             lambda: self._table(metric, filters, [dimension], None).sort(
                                 ["value", dimension], descending=[not good_up, False], nulls_last=True))
+
+    def movement(self, key: str, filters: Filters, dimension: str | None = None) -> Answer[Movement]:
+        """Why a ratio moved from the previous period to this one: each slice's contribution (contributions.py),
+        by `dimension` (default: the first level of its drill path)."""
+        metric = self.metric(key)
+        by = dimension or (metric.drill_path or metric.dimensions or ("",))[0]
+        return self._answer(metric, "movement", {**filters.params(), "by": by},
+                            lambda: movement(self.planner, metric, filters, filters.previous(), by))
 
     def drill(self, key: str, filters: Filters, path: tuple[str, ...]) -> tuple[str | None, Filters]:
         """The next dimension of the drill path after choosing `path` values, and the filters they add.

@@ -17,6 +17,7 @@ from config.settings import Config
 from core.errors import AccessDenied, UnknownName
 from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
 from metrics.engine.cache import ResultCache
+from metrics.engine.contributions import Movement
 from metrics.engine.periods import Filters
 from metrics.engine.protocol import Questions
 from metrics.engine.questions import Engine
@@ -149,6 +150,9 @@ class ScopedEngine:
 
     def breakdown(self, key: str, filters: Filters, dimension: str) -> Answer[pl.DataFrame]:
         return self._asked(key, filters, lambda: self.engine.breakdown(key, self._narrow(key, filters), dimension))
+
+    def movement(self, key: str, filters: Filters, dimension: str | None = None) -> Answer[Movement]:
+        return self._asked(key, filters, lambda: self.engine.movement(key, self._narrow(key, filters), dimension))
 
     def drill(self, key: str, filters: Filters, path: tuple[str, ...]) -> tuple[str | None, Filters]:
         def drilled() -> tuple[str | None, Filters]:
