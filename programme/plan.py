@@ -99,10 +99,10 @@ def check_plan(plan: Plan, metric_keys: set[str]) -> list[DataIssue]:
             add(f"unknown status '{m['status']}'", f"use one of: {', '.join(STATUSES)}")
         if m["status"] == "done" and m["actual_end"] is None:
             add("is done but has no actual end date", "enter the date it was finished")
-        for dep in _split(m["depends_on"]):
+        for dep in predecessors(m["depends_on"]):
             if dep not in ids:
                 add(f"depends on unknown milestone '{dep}'", "correct depends_on")
-        for key in _split(m["kpis"]):
+        for key in predecessors(m["kpis"]):
             if key not in metric_keys:
                 add(f"links unknown KPI '{key}'", "use metric keys from `python app.py metrics`")
     for cycle in _cycles(plan.milestones):
@@ -121,13 +121,14 @@ def usable_milestones(plan: Plan) -> pl.DataFrame:
     return plan.milestones.filter(~pl.col("milestone_id").is_in(list(bad)))
 
 
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
+def predecessors(depends_on: str | None) -> list[str]:
+    """The milestone ids a `depends_on` cell names (comma-separated)."""
+    return [part.strip() for part in (depends_on or "").split(",") if part.strip()]
 
 
 def _cycles(milestones: pl.DataFrame) -> list[list[str]]:
     """Each dependency loop once, as the list of milestones around it."""
-    graph = {str(r["milestone_id"]): _split(r["depends_on"]) for r in milestones.iter_rows(named=True)}
+    graph = {str(r["milestone_id"]): predecessors(r["depends_on"]) for r in milestones.iter_rows(named=True)}
     seen: set[frozenset[str]] = set()
     found: list[list[str]] = []
 

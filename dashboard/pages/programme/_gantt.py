@@ -1,7 +1,9 @@
 """The programme's Gantt as a pure function of the plan: phases → workstreams → milestones, planned against actual.
 
 Rows are numbered top down; names sit in the left margin as annotations (indented by level, clickable) and the
-drill path of each row rides in the bars' customdata, so a click on a bar or a name drills.
+drill path of each row rides in the bars' customdata, so a click on a bar or a name drills. A milestone declared
+dependent on another (`depends_on`) gets an arrow from the end of its predecessor's bar to the start of its own,
+in the slippage colour when the predecessor finished (or is still open) after the dependant was planned to start.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dashboard.pages.programme import _plan as pp
 from dashboard.pages.programme._state import Focus
 from dashboard.theme import OKABE_ITO, base_layout, palette
 from programme import milestones as ms
-from programme.plan import Plan
+from programme.plan import Plan, predecessors
 
 ROW_PX = 20
 LABEL_PX = 390  # the left margin that holds the row names
@@ -42,6 +44,7 @@ class Row:
     hover: str
     milestone_id: str = ""
     selected: bool = False
+    depends_on: tuple[str, ...] = ()  # the milestones this one waits for (ids, escaped like milestone_id)
 
 
 def rows(plan: Plan, frame: pl.DataFrame, focus: Focus, today: date, lang: str) -> list[Row]:
@@ -104,7 +107,8 @@ def _milestone(m: dict[str, Any], today: date, lang: str, selected: bool) -> Row
              f"{t('metric.owner', lang)}: {escape(str(m['owner'] or '—'))}"]
     return Row(2, escape(short), (m["phase_id"], m["workstream_id"], m["milestone_id"]),
                (m["planned_start"], m["planned_end"]), actual, outcome, note, "<br>".join(facts),
-               escape(str(m["milestone_id"])), selected)
+               escape(str(m["milestone_id"])), selected,
+               tuple(escape(d) for d in predecessors(m.get("depends_on"))))
 
 
 def _summary(level: int, name: str, drill: tuple[str, ...], frame: pl.DataFrame,
@@ -201,6 +205,30 @@ def figure(gantt: Sequence[Row], today: date, lang: str, theme: str) -> go.Figur
     return fig
 
 
+def dependency_arrows(gantt: Sequence[Row], lang: str, theme: str) -> list[dict[str, Any]]:
+    """An arrow per dependency whose both milestones are rows: from the predecessor's end (actual, else planned; an
+    open one ends today at the earliest) to the dependant's planned start; in the slippage colour when the
+    predecessor ends after that start."""
+    p = palette(theme)
+    row_of = {r.milestone_id: i for i, r in enumerate(gantt) if r.level == 2}
+    arrows = []
+    for i, r in enumerate(gantt):
+        for before in r.depends_on:
+            j = row_of.get(before)
+            if j is None or r.planned is None:
+                continue  # the predecessor is outside the focus
+            first = gantt[j]
+            ends = first.actual[1] if first.actual else first.planned[1] if first.planned else None
+            if ends is None:
+                continue
+            colour = colours(theme)["late"] if ends > r.planned[0] else p.muted  # it held the dependant up
+            arrows.append(dict(
+                x=r.planned[0].isoformat(), y=i, ax=ends.isoformat(), ay=j, xref="x", yref="y", axref="x",
+                ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.2, arrowcolor=colour,
+                standoff=1, startstandoff=1, opacity=0.85, hovertext=t("programme.depends", lang, after=r.milestone_id, before=before)))
+    return arrows
+
+
 def _ms(start: date, end: date) -> int:
     """A bar's length in milliseconds; the end day counts (a one-day milestone is one day long)."""
     return ((end - start).days + 1) * DAY_MS
@@ -226,6 +254,7 @@ def _decorate(fig: go.Figure, gantt: Sequence[Row], key: list[str], today: date,
         notes.append(dict(x=0, xref="paper", y=i, yref="y", xanchor="left", xshift=-LABEL_PX + 10 + 18 * r.level,
                           text=text, showarrow=False, align="left", captureevents=True, name=key[i],
                           font=dict(size=13 if r.level < 2 else 12.5, color=p.text), hovertext=r.hover))
+    notes += dependency_arrows(gantt, lang, theme)
     days = [d for r in gantt for d in (*(r.planned or ()), *(r.actual or ()))]
     if days:
         first, last = min(days), max(days)

@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "programme.planned": ("Planned", "计划"),
     "programme.actual": ("Actual", "实际"),
     "programme.today": ("Today", "今天"),
+    "programme.depends": ("{after} depends on {before}", "{after} 依赖 {before}"),
     "programme.days_late": ("+{days} d", "+{days} 天"),
     "programme.days_early": ("{days} d early", "提前 {days} 天"),
     "programme.days_overdue": ("{days} d overdue", "逾期 {days} 天"),
