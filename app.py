@@ -49,6 +49,7 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     CatalogueError when the catalogue is wrong.
     """
     from connectors.sources import build_connectors
+    from core import labels
     from core.store import private_folder
     from metrics.engine import history
     from metrics.engine.baselines import BaselineStore
@@ -59,6 +60,7 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     from programme import maturity
 
     private_folder(config.data_path)  # users, sessions, the audit trail and cached numbers: the owner's only (0700)
+    labels.install(config.labels)  # the names of the data's values, read-only from here on
     ensure_demo(config)
     modules = (list(registry.DEFAULT_PACK) if config.default_metrics else []) + list(config.metric_modules)
     beside_config = None if config.path.resolve() == DEMO_CONFIG.resolve() else str(config.path.parent.resolve())
@@ -100,6 +102,14 @@ def snapshot(rt: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+def alerts(rt: Runtime, args: argparse.Namespace) -> int:
+    from snapshots import commands
+
+    if args.alerts_action == "test":
+        return commands.alerts_test(rt.engine, rt.config, args.name)
+    return commands.alerts_send(rt.engine, rt.config)
+
+
 def scheduler(rt: Runtime, args: argparse.Namespace) -> int:
     from snapshots import commands
 
@@ -109,7 +119,8 @@ def scheduler(rt: Runtime, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from cli.run import run
 
-    return run(argv, wire, {"serve": Command(serve), "snapshot": Command(snapshot), "scheduler": Command(scheduler)})
+    return run(argv, wire, {"serve": Command(serve), "snapshot": Command(snapshot), "scheduler": Command(scheduler),
+                            "alerts": Command(alerts)})
 
 
 def create_server() -> Flask:

@@ -85,7 +85,8 @@ class AuditTrail(SqliteStore):
                 row_id, previous = last if last else (0, "")
                 for entry in entries:
                     row_id += 1
-                    row = (row_id, stamp, user, entry.action, entry.what, _json(entry.filters), address, entry.reason)
+                    what = "" if entry.what is None else str(entry.what)  # whatever a hand-made request named
+                    row = (row_id, stamp, user, entry.action, what, _json(entry.filters), address, entry.reason)
                     previous = link(previous, row)
                     con.execute(insert, (*row, previous))
         except (sqlite3.Error, OSError) as exc:

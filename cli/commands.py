@@ -247,11 +247,17 @@ def cmd_audit(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _checkin(rt: Runtime, args: argparse.Namespace) -> int:
+    from cli.checkins import cmd_checkin
+
+    return cmd_checkin(rt, args)
+
+
 # The commands `cli` runs itself; app.py adds serve, snapshot and scheduler (they need the dashboard and snapshots).
 COMMANDS: dict[str, Command] = {
     "metrics": Command(cmd_metrics), "query": Command(cmd_query), "check": Command(cmd_check),
     "cache": Command(cmd_cache), "maturity": Command(cmd_maturity), "league": Command(cmd_league),
     "demo": Command(cmd_demo, needs_runtime=False), "user": Command(cmd_user, needs_runtime=False),
     "audit": Command(cmd_audit, needs_runtime=False), "wall-token": Command(cmd_wall_token, needs_runtime=False),
-    "init": Command(cmd_init, needs_runtime=False),
+    "init": Command(cmd_init, needs_runtime=False), "checkin": Command(_checkin),
 }

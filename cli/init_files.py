@@ -136,31 +136,37 @@ def _key_base(column: Column, proposal: Proposal) -> str:
 
 
 def metrics_text(sample: Sample, proposal: Proposal, written: Written) -> str:
-    """metrics_NAME.py: the table declared once, then completeness, records and a share per yes/no column."""
+    """metrics_NAME.py: the table declared once as a dataset, then completeness, records and a share per yes/no
+    column, each a constructor of `metrics` naming that dataset."""
     time_column = proposal.time
     assert time_column is not None
     label = Path(sample.location).stem if sample.kind != "sql" else sample.table
     fields = [c.name for c in proposal.columns if c is not time_column]
     drill = [d for d in proposal.dimensions if d not in {c.name for c in proposal.flags}][:DRILL_LEVELS]
-    detail = _detail(proposal)
+    rows = dataset_name(sample)
+    unique = [c.name for c in proposal.columns if c.name in proposal.identifiers and c.missing == 0
+              and c.distinct == proposal.rows]
     n = len(fields)
+    vocabulary = ["Dataset", "Direction", "Pillar", "Text", "count", "ratio", "register", *(
+        ["share"] if proposal.flags else [])]
     parts = [
         f'"""Starter metrics for {label}, written by `python app.py init` on {date.today()}.', "",
-        "Edit them freely (README, \"Add your own data\"): a metric is one `Metric(...)` around polars expressions;",
-        f"`python app.py --config {written.config} check`",
+        "Edit them freely (README, \"Add your own data\"): a metric names its dataset and its shape (share, ratio,",
+        "total, average, median, percentile, count, change, formula: the constructors of `metrics`) around polars",
+        f"expressions; `python app.py --config {written.config} check`",
         "checks every one against the table's columns. `target` is the value a metric should reach by its target date",
         "(it decides the status shown); the targets below are placeholders taken from the data as read: set yours.",
         '"""', "from __future__ import annotations", "", "import polars as pl", "",
-        "from metrics import Direction, Metric, MetricKind, Pillar, Shared, Text, Unit, register", "",
+        f"from metrics import {', '.join(vocabulary)}", "",
         "# The table, declared once: where its rows are, the column that dates them, how they are cut, what a record",
-        "# shows. Dimensions are its text columns with few values; the drill path is the order a number opens in.",
-        "DATA_QUALITY = Shared(",
-        f"    source={q(sample.name)}, table={q(sample.name)}, time_column={q(time_column.name)},",
-        '    pillar=Pillar.DATA_QUALITY, owner="data team",',
-        f"    dimensions={_tuple(list(proposal.dimensions), 15)},",
-        f"    drill_path={_tuple(drill, 15)},",
-        f"    detail_columns={_tuple(detail, 19)})",
-        'ACTIVITY: Shared = {**DATA_QUALITY, "pillar": Pillar.PROCESS}  # the same rows, among the process KPIs', "",
+        "# shows. Dimensions are its text columns with few values; the drill path is the order a number opens in. How",
+        "# its rows are read (missing-value markers, column types, the format of its dates) is in the config.",
+        f"{rows} = Dataset(",
+        f"    {q(sample.name)}, source={q(sample.name)}, table={q(sample.name)}, time_column={q(time_column.name)},",
+        f"    dimensions={_tuple(list(proposal.dimensions), 16)},",
+        f"    drill_path={_tuple(drill, 16)},",
+        *([f"    primary_key={_tuple([unique[0]], 17)},  # a value of its own in every row read"] if unique else []),
+        f"    detail_columns={_tuple(_detail(proposal), 20)})", "",
         *_given(sample, proposal),
         "# The fields whose completeness is measured: every column but the time column.",
         f"FIELDS = {_tuple(fields, 10)}",
@@ -170,23 +176,34 @@ def metrics_text(sample: Sample, proposal: Proposal, written: Written) -> str:
     ]
     if proposal.measures:
         example = q(proposal.measures[0])
-        parts += [f"# Numeric columns to build more metrics on, e.g. kind=MetricKind.SIMPLE, value=pl.col({example})"
-                  ".mean().", f"MEASURES = {_tuple(list(proposal.measures), 11)}"]
+        parts += ["# Numeric columns to build more metrics on (import the shape and Unit from metrics), e.g.",
+                  f"# average(KEY, {rows}, {example}, Unit.COUNT, ...).",
+                  f"MEASURES = {_tuple(list(proposal.measures), 12)}"]
     parts += ["", "", "def declare() -> None:"]
-    parts += _metric("completeness", "RATIO", "PERCENT", COMPLETENESS_TARGET, "DATA_QUALITY",
-                     (f"Completeness of {label}", f"{label} 的完整率"),
+    parts += _metric("ratio", f"{q('completeness')}, {rows}, FILLED.sum(), pl.len() * len(FIELDS),",
+                     COMPLETENESS_TARGET, "DATA_QUALITY", (f"Completeness of {label}", f"{label} 的完整率"),
                      (f"Share of the {n} fields of each row dated in the period that are filled in: 1 - missing "
                       f"fields / (rows x {n}).", f"期间内每条记录 {n} 个字段中已填写的比例：1 - 缺失字段数 /（记录数 x {n}）。"),
-                     ["numerator=FILLED.sum(), denominator=pl.len() * len(FIELDS), problems=MISSING,",
-                      "needs_fixing=FILLED < len(FIELDS),"], "a placeholder: the share of fields you commit to fill")
-    parts += _metric("records", "SIMPLE", "COUNT", round(proposal.rows_per_month), "ACTIVITY",
+                     ["problems=MISSING, needs_fixing=FILLED < len(FIELDS)"],
+                     "a placeholder: the share of fields you commit to fill")
+    parts += _metric("count", f"{q('records')}, {rows},", round(proposal.rows_per_month), "PROCESS",
                      (f"Records of {label}", f"{label} 的记录数"),
                      (f"Rows dated in the period (by {time_column.name}); the trend counts them per month.",
                       f"期间内（按 {time_column.name}）的记录数；趋势按月计数。"),
-                     ["value=pl.len(),"], "a placeholder: the median month of the data as read")
+                     [], "a placeholder: the median month of the data as read")
     for column in proposal.flags:
-        parts += _flag_metric(column, proposal)
+        parts += _flag_metric(column, proposal, rows)
     return "\n".join(parts) + "\n"
+
+
+# Names the starter module gives to other things: its dataset is named otherwise.
+_MODULE_NAMES = {"FIELDS", "FILLED", "MISSING", "MEASURES", "MARKERS"}
+
+
+def dataset_name(sample: Sample) -> str:
+    """The Python name of the starter module's dataset: the table's name in capitals (SCRAP for scrap.csv)."""
+    name = sample.name.upper()
+    return f"{name}_ROWS" if name in _MODULE_NAMES else name
 
 
 def _given(sample: Sample, proposal: Proposal) -> list[str]:
@@ -204,30 +221,31 @@ def _given(sample: Sample, proposal: Proposal) -> list[str]:
             "    return pl.col(column).is_not_null() & ~pl.col(column).cast(pl.String).is_in(MARKERS)", "", ""]
 
 
-def _flag_metric(column: Column, proposal: Proposal) -> list[str]:
+def _flag_metric(column: Column, proposal: Proposal, rows: str) -> list[str]:
     col, yes = f"pl.col({q(column.name)})", column.flag
     assert yes is not None
-    is_yes = col if yes is True else f"({col} == {_literal(yes)})"
+    is_yes = col if yes is True else f"{col} == {_literal(yes)}"
     shown = _shown(yes)
-    return _metric(_flag_key(column, proposal), "RATIO", "PERCENT", round(column.share or 0.0, 2), "ACTIVITY",
-                   (f"Share of {column.name} = {shown}", f"{column.name} 为 {shown} 的比例"),
+    return _metric("share", f"{q(_flag_key(column, proposal))}, {rows}, {is_yes},", round(column.share or 0.0, 2),
+                   "PROCESS", (f"Share of {column.name} = {shown}", f"{column.name} 为 {shown} 的比例"),
                    (f"Share of the rows dated in the period with {column.name} = {shown}, among those where it is "
                     "given.", f"期间内填写了 {column.name} 的记录中，{column.name} 为 {shown} 的比例。"),
-                   [f"numerator={is_yes}.sum(),", f"denominator=given({q(column.name)}).sum(),",
-                    f"needs_fixing={'~' + col if yes is True else f'{col} != {_literal(yes)}'},"],
+                   [f"row_filter=given({q(column.name)})"],
                    f"a placeholder: the share in the data as read; more {shown} is taken as better")
 
 
-def _metric(key: str, kind: str, unit: str, target: float, shared: str, title: tuple[str, str],
+def _metric(shape: str, arguments: str, target: float, pillar: str, title: tuple[str, str],
             description: tuple[str, str], body: list[str], why: str) -> list[str]:
-    return ["    register(Metric(",
-            f"        key={q(key)}, kind=MetricKind.{kind}, unit=Unit.{unit}, good=Direction.UP,",
-            f"        target={target!r},  # {why}",
-            f"        title=Text({q(title[0])}, {q(title[1])}),",
-            f"        description=Text({_wrapped(description[0], 25)},",
-            f"                         {_wrapped(description[1], 25)}),",
-            *(f"        {line}" for line in body),
-            f"        **{shared}))"]
+    """One `register(shape(key, dataset, ...))`: the shape's own arguments, the words, the target, the rest."""
+    lines = [f"    register({shape}(",
+             f"        {arguments}",
+             f'        good=Direction.UP, pillar=Pillar.{pillar}, owner="data team",',
+             f"        target={target!r},  # {why}",
+             f"        title=Text({q(title[0])}, {q(title[1])}),",
+             f"        description=Text({_wrapped(description[0], 25)},",
+             f"                         {_wrapped(description[1], 25)}),",
+             *(f"        {line}," for line in body)]
+    return [*lines[:-1], lines[-1][:-1] + "))"]
 
 
 def _detail(proposal: Proposal) -> list[str]:

@@ -8,8 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from config.labels import parse_labels
+from config.owners import parse_owners
 from config.read_options import SOURCE_READ_KEYS, TABLE_READ_KEYS, ReadOptions, parse_read_options
 from core.errors import ConfigError
+from core.labels import ValueNames
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEMO_CONFIG = CONFIG_DIR / "demo.toml"
@@ -54,6 +57,13 @@ def _date_or_empty(raw: object) -> str:
     return date.fromisoformat(str(raw)).isoformat()
 
 
+def _name(raw: object) -> str:
+    text = str(raw).strip()
+    if not text:
+        raise ValueError("expected a column name, got an empty text")
+    return text
+
+
 def _default_data_dir() -> str:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(base) / "vantage")
@@ -68,6 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("metric_modules", [], "Extra Python modules with metric definitions to load, e.g. ['my_metrics'].", _list),
     Setting("programme_start", "", "First day of the programme (YYYY-MM-DD); empty: the earliest phase start in the plan.",
             _date_or_empty),
+    Setting("scope_dimension", "department", "Dimension a department lead's numbers are narrowed to (their own value "
+            "of it); the dashboard's department filter offers its values as the data holds them.", _name),
     Setting("plan_source", "demo", "Source that holds the programme plan tables (phases, milestones, ...)."),
     Setting("today", "", "Pin 'today' (YYYY-MM-DD) for reproducible views; empty: the real date.", _date_or_empty),
     Setting("demo_records", 50_000, "Master-data records in the embedded demo built on first run.", int),
@@ -156,7 +168,10 @@ class Config:
     # Declarations checked by the parts that use them (each names this file and the key in its errors).
     snapshots: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     playlists: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    alerts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # config/alerts.py
     targets: tuple[SliceTarget, ...] = ()  # checked against the catalogue by metrics.semantics.validation
+    labels: ValueNames = field(default_factory=ValueNames)  # names of the data's values ([labels]; core.labels)
+    owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # who writes check-ins ([owners])
 
     def __getattr__(self, name: str) -> Any:
         if name in SETTING_NAMES:
@@ -193,10 +208,12 @@ def load_config(cli_path: str | None = None, overrides: Mapping[str, Any] | None
 def parse_config(raw: Mapping[str, Any], path: Path, overrides: Mapping[str, Any],
                  environ: Mapping[str, str] = os.environ) -> Config:
     """Resolve settings from a parsed TOML document (see load_config)."""
-    unknown = set(raw) - {"vantage", "sources", "snapshots", "playlists", "targets"}
+    unknown = set(raw) - {"vantage", "sources", "snapshots", "playlists", "alerts", "targets", "labels",
+                       "owners"}
     if unknown:
         raise ConfigError(f"unknown section [{sorted(unknown)[0]}]", str(path),
-                          "use only [vantage], [sources.NAME], [snapshots.NAME], [playlists.NAME] and [[targets]]")
+                          "use only [vantage], [sources.NAME], [snapshots.NAME], [playlists.NAME], [alerts.NAME], "
+                          "[[targets]], [labels.DIMENSION] and [owners]")
     file_values = dict(raw.get("vantage", {}))
     bad = set(file_values) - SETTING_NAMES
     if bad:
@@ -216,12 +233,14 @@ def parse_config(raw: Mapping[str, Any], path: Path, overrides: Mapping[str, Any
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"bad value for {s.name}: {exc}", origin, f"give a valid value ({s.help})") from None
     sources = {name: _parse_source(name, spec, path) for name, spec in raw.get("sources", {}).items()}
-    for section in ("snapshots", "playlists"):
+    for section in ("snapshots", "playlists", "alerts"):
         for name, body in raw.get(section, {}).items():
             if not isinstance(body, dict):
                 raise ConfigError(f"[{section}.{name}] is not a table", str(path), f"write it as [{section}.{name}]")
     return Config(path=path, values=values, sources=sources, snapshots=raw.get("snapshots", {}),
-                  playlists=raw.get("playlists", {}), targets=_parse_targets(raw.get("targets", []), path))
+                  playlists=raw.get("playlists", {}), alerts=raw.get("alerts", {}),
+                  targets=_parse_targets(raw.get("targets", []), path),
+                  labels=parse_labels(raw.get("labels", {}), path), owners=parse_owners(raw.get("owners", {}), path))
 
 
 def _parse_targets(raw: Any, path: Path) -> tuple[SliceTarget, ...]:

@@ -1,7 +1,8 @@
 """CSV, Parquet and Excel sources: single files or globs. CSV is read with the table's read options (missing-value
 markers, declared types, delimiter, encoding, header row, decimal comma; types of the other columns inferred from
-every row, so a column whose first "NA" is thousands of rows down is still a number), Parquet as it is, a workbook a
-sheet per table (excel.py); text dates are then parsed by the declared time_format (reading.py).
+every row, so a column whose first "NA" is thousands of rows down is still a number; nothing inferred when every
+column is declared), Parquet as it is, a workbook a sheet per table (excel.py); text dates are then parsed by the
+declared time_format (reading.py).
 
 A file put in place of another is checked before it is read: a Parquet footer that does not parse, a CSV header
 without the columns read before, or a workbook that does not open, is a failing source (the engine then serves the
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import glob
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -77,8 +79,7 @@ class FileConnector:
             _decoded(f, tspec.read.encoding, where) for f in files]
         known = self._schemas.get(table)
         if known is None or known[0] != token:
-            schema = dict(pl.scan_csv(sources, infer_schema_length=None, **_csv_options(tspec)).collect_schema())
-            known = (token, schema)
+            known = (token, _csv_schema(sources, tspec))
             self._schemas[table] = known
         return pl.scan_csv(sources, schema=known[1], **{**_csv_options(tspec), "schema_overrides": None})
 
@@ -147,6 +148,17 @@ class FileConnector:
         schema = self.schema(table)
         check_columns(schema, columns, where, self._where(table))
         return self._lazy(table).filter(where.to_polars(schema)).select(list(columns))
+
+
+def _csv_schema(sources: Any, tspec: TableSpec) -> Schema:
+    """A CSV table's column types. When the table declares every column of the header, they are the declared ones
+    and only the header is read; else every row is read to infer the others (on a million rows, tens of seconds)."""
+    options = _csv_options(tspec)
+    declared = read_overrides(tspec)
+    header = pl.scan_csv(sources, **{**options, "infer_schema": False, "schema_overrides": None}).collect_schema()
+    if all(column in declared for column in header):
+        return {column: declared[column] for column in header}
+    return dict(pl.scan_csv(sources, infer_schema_length=None, **options).collect_schema())
 
 
 def _csv_options(tspec: TableSpec) -> dict[str, Any]:

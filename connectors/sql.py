@@ -75,18 +75,20 @@ class SqlConnector:
             raise SourceUnavailable(f"database file {self.url.database} does not exist", self._where(table),
                                     "restore the file or correct the url in the config")
 
-    def _from(self, table: str) -> sa.FromClause:
+    def _from(self, table: str, conn: sa.Connection | None = None) -> sa.FromClause:
+        # `conn`: read the table's definition through it (a version check's, which waits on a lock only briefly).
         self._check_reachable(table)
         found = self._tables.get(table)  # read once: a replaced file empties the dict under other threads
         if found is None:
             tspec: TableSpec = self.spec.table(table)
             try:
                 if tspec.query:
-                    with self.engine.connect() as conn:
-                        names = list(conn.execute(sa.text(f"SELECT * FROM ({tspec.query}) AS q LIMIT 0")).keys())
+                    with self.engine.connect() as own:
+                        names = list((own if conn is None else conn).execute(
+                            sa.text(f"SELECT * FROM ({tspec.query}) AS q LIMIT 0")).keys())
                     found = sa.text(tspec.query).columns(*[sa.column(n) for n in names]).subquery("q")
                 else:
-                    found = sa.Table(table, sa.MetaData(), autoload_with=self.engine)
+                    found = sa.Table(table, sa.MetaData(), autoload_with=self.engine if conn is None else conn)
             except sa.exc.NoSuchTableError:
                 raise SourceError(f"table '{table}' does not exist", self._where(table),
                                   "create it, or declare a query for it under [sources.NAME.tables.TABLE]") from None
@@ -121,9 +123,10 @@ class SqlConnector:
 
     def data_version(self, table: str) -> DataVersion:
         stamp = self._follow_file(table)
-        src, fresh = self._from(table), self.spec.table(table).freshness_column
+        fresh = self.spec.table(table).freshness_column
         try:
             with self.engine.connect() as conn, brief_lock_wait(conn, self.is_sqlite):
+                src = self._from(table, conn)  # a table not read yet here: its definition, as briefly
                 # Two statements: together, SQLite would scan the table for the max instead of reading the index.
                 rows = int(conn.execute(sa.select(sa.func.count()).select_from(src)).scalar_one())
                 newest = self._newest(conn, table, fresh) if fresh else None

@@ -43,6 +43,10 @@ class AccessDenied(VantageError):
     exit_code = 2
 
 
+class PageRefused(AccessDenied):
+    """A page outside the viewer's role: the page says so in one sentence, and its data callbacks get HTTP 403."""
+
+
 class AuditUnavailable(VantageError):
     """The audit trail cannot be written (data folder full or read-only, file locked): what it would record is not
     shown. Views let it through to the server, which answers HTTP 503."""

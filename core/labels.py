@@ -1,64 +1,37 @@
-"""Human names for the ids in the data (departments, systems, dimensions, columns) and dates, in both languages.
+"""Human names for the ids in the data (values of dimensions, columns) and dates, in both languages.
 
 These name data values, not the interface: the interface's words are core.i18n's, and both pick a language the
-same way (`core.i18n.pick`).
+same way (`core.i18n.pick`). The values' names are the config's (`[labels]`, installed at start-up).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Mapping
 
 from core.i18n import pick
 
-# Names as the programme's reference tables give them (departments, systems, process_types, phases, workstreams).
-VALUES: dict[str, dict[str, tuple[str, str]]] = {
-    "department": {
-        "procurement": ("Procurement", "采购部"), "finance": ("Finance", "财务部"), "sales": ("Sales", "销售部"),
-        "supply_chain": ("Supply Chain", "供应链部"), "rnd_lab": ("R&D Laboratory", "研发实验室"),
-        "production": ("Production", "生产部"), "hr": ("Human Resources", "人力资源部"),
-        "it": ("Information Technology", "信息技术部"),
-    },
-    "system": {
-        "ERP": ("ERP", "ERP 企业资源计划"), "CRM": ("CRM", "CRM 客户关系管理"), "HRM": ("HRM", "HRM 人力资源管理"),
-        "LIMS": ("LIMS lab system", "LIMS 实验室信息管理"), "TRACE": ("Drug traceability", "药品追溯系统"),
-        "SUPPLIER_PORTAL": ("Supplier portal", "供应商门户"), "FIN": ("Finance system", "财务系统"),
-    },
-    "domain": {"material": ("Material", "物料"), "customer": ("Customer", "客户"), "supplier": ("Supplier", "供应商")},
-    "process": {
-        "invoice_processing": ("Invoice processing", "发票处理"), "purchase_order": ("Purchase order", "采购订单"),
-        "month_end_report": ("Month-end report", "月末报告"),
-        "supplier_onboarding": ("Supplier onboarding", "供应商准入"),
-        "customer_onboarding": ("Customer onboarding", "客户准入"),
-    },
-    "mode": {"automated": ("Automated", "自动"), "manual": ("Manual", "手工")},
-    "category": {
-        "access_request": ("Access request", "权限申请"), "data_correction": ("Data correction", "数据更正"),
-        "report_request": ("Report request", "报表需求"), "incident": ("Incident", "故障"),
-        "master_data_change": ("Master-data change", "主数据变更"),
-        "manual_processing": ("Manual processing", "手工处理"), "rework": ("Rework", "返工"),
-        "audit_preparation": ("Audit preparation", "审计准备"),
-        "procurement_overspend": ("Procurement overspend", "采购超支"),
-    },
-    "audit_type": {"GDPR": ("GDPR", "GDPR"), "MLPS": ("MLPS 2.0", "等保 2.0"), "internal": ("Internal", "内部审计"),
-                   "financial": ("Financial", "财务审计")},
-    "phase_id": {"pilot": ("Pilot", "试点"), "expansion": ("Expansion", "推广"), "rollout": ("Full rollout", "全面推行")},
-    "workstream_id": {
-        "mdm": ("Master data management", "主数据管理"), "bpr": ("Process re-engineering", "流程再造"),
-        "integration": ("Integration", "系统集成"), "security": ("Security & compliance", "安全与合规"),
-        "people": ("People & training", "人员与培训"),
-    },
-    "error_type": {"wrong_amount": ("Wrong amount", "金额错误"), "missing_po": ("Missing PO", "缺少采购订单"),
-                   "duplicate_invoice": ("Duplicate invoice", "重复发票"), "late_posting": ("Late posting", "过账延迟")},
-    "role": {"key_user": ("Key user", "关键用户"), "data_steward": ("Data steward", "数据管理员"),
-             "process_owner": ("Process owner", "流程负责人")},
-    "account_type": {"admin": ("Administrator", "管理员"), "dba": ("Database administrator", "数据库管理员"),
-                     "service": ("Service account", "服务账号")},
-    "asset_type": {"app_server": ("Application server", "应用服务器"), "database": ("Database", "数据库"),
-                   "interface_gateway": ("Interface gateway", "接口网关")},
-    "severity": {"high": ("High", "高"), "medium": ("Medium", "中"), "low": ("Low", "低")},
-}
-# Columns whose values are named like another dimension's.
-SAME_AS = {"source_system": "system", "target_system": "system"}
 
+@dataclass(frozen=True)
+class ValueNames:
+    """Names of the data's values per dimension, as the config's [labels] section declares them.
+
+    `names`: dimension → value id → (English, Chinese). `same_as`: a dimension whose values are named like another's
+    (source_system like system).
+    """
+
+    names: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
+    same_as: Mapping[str, str] = field(default_factory=dict)
+
+    def of(self, dimension: str) -> Mapping[str, tuple[str, str]]:
+        """The names declared for a dimension's values (empty when none are)."""
+        return self.names.get(self.same_as.get(dimension, dimension), {})
+
+
+# Installed once at start-up from the config (`install`), read-only after: names are settings, not request state.
+_installed = ValueNames()
+
+# Column headings (they name columns, not the data's values).
 COLUMNS: dict[str, tuple[str, str]] = {
     # The maturity questionnaire's answers (metrics/pack/maturity.py).
     "answer_id": ("Answer", "答卷"), "assessment_id": ("Assessment", "评估"), "assessed_on": ("Answered on", "作答日期"),
@@ -112,13 +85,31 @@ PROBLEMS: dict[str, str] = {
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def install(names: ValueNames) -> None:
+    """Use these names for the data's values from now on (the wiring calls it once, with the config's [labels])."""
+    global _installed
+    _installed = names
+
+
 def value_label(dimension: str, value: object, lang: str) -> str:
-    """The human name of a dimension value (e.g. department 'rnd_lab' → 'R&D Laboratory'); the id when unknown."""
+    """The human name of a dimension value (department 'rnd_lab' → 'R&D Laboratory' when the config names it);
+    a value the config does not name reads as a humane form of its id ('supply_chain' → 'Supply chain')."""
     if value is None:
         return "—"
-    names = VALUES.get(SAME_AS.get(dimension, dimension), {})
-    pair = names.get(str(value))
-    return str(value) if pair is None else pick(pair, lang)
+    pair = _installed.of(dimension).get(str(value))
+    return humane(str(value)) if pair is None else pick(pair, lang)
+
+
+def has_names(dimension: str) -> bool:
+    """Whether the config names this dimension's values (their cells then show names, not ids)."""
+    return bool(_installed.of(dimension))
+
+
+def humane(ident: str) -> str:
+    """An id as a reader would write it: underscores become spaces, and a lower-case id starts with a capital
+    ('supply_chain' → 'Supply chain'); ids with capitals ('ERP', 'SUPPLIER_PORTAL') keep them."""
+    text = ident.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text == text.lower() else text
 
 
 def column_label(column: str, lang: str) -> str:
@@ -150,11 +141,13 @@ def date_label(day: date | None, lang: str, with_year: bool = True) -> str:
     return f"{day.day} {MONTHS_EN[day.month - 1]}" + (f" {day.year}" if with_year else "")
 
 
-def time_label(moment: datetime | None, lang: str, with_year: bool = True) -> str:
-    """A day and a time of day: '26 Nov 2026 22:51'; '—' for none."""
+def time_label(moment: datetime | None, lang: str, with_year: bool = True, today: date | None = None) -> str:
+    """A day and a time of day: '26 Nov 2026 22:51'; '—' for none. Without the year ('26 Nov 22:51') when asked,
+    unless `today` falls in another year: a moment of a past year always says which."""
     if moment is None:
         return "—"
-    return f"{date_label(moment.date(), lang, with_year)} {moment:%H:%M}"
+    shown = with_year or (today is not None and today.year != moment.year)
+    return f"{date_label(moment.date(), lang, shown)} {moment:%H:%M}"
 
 
 def period_label(start: date, end_exclusive: date, lang: str) -> str:

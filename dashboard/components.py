@@ -1,6 +1,7 @@
 """Reusable widgets as pure functions of what the engine answered: KPI tiles, status badges, error blocks."""
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any, Sequence
 
 import dash_bootstrap_components as dbc
@@ -93,7 +94,7 @@ def kpi_tile(metric: Metric, lang: str, theme: str, href: str | None, *, answer:
 
     `answer` is the engine's Answer[Headline]; `error` a VantageError message when there is no answer.
     size: "tile" (overview grid), "hero" (the results strip) or "summary" (a metric page's head, not a link).
-    `scope` names the part of the programme the number is for when it is not all of it ("Finance / ERP").
+    `scope` names the part of the programme the number is for when it is not all of it ("Legal / Contracts").
     """
     hero = size != "tile"
     key = metric.key
@@ -119,14 +120,17 @@ def kpi_tile(metric: Metric, lang: str, theme: str, href: str | None, *, answer:
         value_row = [html.Div(value_text(format_value(h.value, metric.unit, lang)), className="kpi-value")]
         if picture:
             value_row.append(html.Img(src=picture, className="kpi-sparkline", alt=t("tile.trend", lang)))
-        facts = [html.Div(h.decision.period(lang), className="kpi-period"), delta_line(metric, h.delta, lang),
+        period = h.decision.period(lang)
+        if h.latest_with_data:  # the month asked for had no rows: the engine answered for the latest that has
+            period = t("tile.latest_with_data", lang, period=period)
+        facts = [html.Div(period, className="kpi-period"), delta_line(metric, h.delta, lang),
                  _baseline_fact(metric, h, lang), html.Div(h.decision.target_text(lang), className="kpi-target")]
-        fresh: Any = _as_of(answer.data_as_of, lang, short=size == "tile")
+        fresh: Any = _as_of(answer.data_as_of, lang, short=size == "tile", today=answer.computed_at.date())
         if answer.stale:
             reason = source_reason(answer.stale_reason, lang)  # a source's failure: in full for admins only
             fresh = html.Div([fresh, stale_marker(reason, lang)], className="kpi-asof-group")
         body = [html.Div(value_row, className="kpi-value-row"), html.Div(facts, className="kpi-facts"),
-                html.Div([fresh, *fresh_end], className="kpi-freshness")]
+                *_owner_line(key, h.decision, lang), html.Div([fresh, *fresh_end], className="kpi-freshness")]
         if answer.stale_reason:
             body.append(html.Div(t("tile.last_good", lang, reason=source_reason(answer.stale_reason, lang)),
                                  className="kpi-last-good"))
@@ -142,6 +146,25 @@ def kpi_tile(metric: Metric, lang: str, theme: str, href: str | None, *, answer:
                     **{"data-metric": key, "data-state": state, "data-status": status})
 
 
+def _owner_line(key: str, decision: Decision, lang: str) -> list[html.Div]:
+    """The owner's current check-in for the tile's month, in a line ("Owner: at risk: SAP cut-over…"), the whole
+    note on hover; nothing without one. Read from the check-ins beside the data of the app serving the request."""
+    import flask
+
+    from dashboard import context
+    from programme.checkins import current_in, month_of
+
+    if not flask.has_app_context() or context.CONFIG_KEY not in flask.current_app.config:
+        return []
+    found = current_in(context.config().data_path, key, month_of(decision.end - timedelta(days=1)))
+    if found is None:
+        return []
+    return [html.Div(t("checkin.owner_says", lang, line=found.short(lang)),
+                     className=f"kpi-checkin small text-truncate checkin-{found.status}",
+                     title=f"{found.line(lang)} ({found.author}, {found.written_at[:10]})",
+                     **{"data-checkin": found.status})]
+
+
 def tile_placeholder(metric: Metric, lang: str, size: str = "tile") -> html.Div:
     """What a tile shows until its numbers arrive: its title and a quiet shimmer, never a blank box."""
     return html.Div([html.Div(html.Div(metric.title(lang), className="kpi-title"), className="kpi-head"),
@@ -150,14 +173,16 @@ def tile_placeholder(metric: Metric, lang: str, size: str = "tile") -> html.Div:
                     className=f"kpi-tile {size} kpi-loading", **{"data-metric": metric.key})
 
 
-def _as_of(moment: Any, lang: str, short: bool) -> html.Span:
-    """When the data was last updated; grid tiles say it briefly and keep the full sentence as a tooltip."""
+def _as_of(moment: Any, lang: str, short: bool, today: date) -> html.Span:
+    """When the data was last updated; grid tiles say it briefly (the year only when it is not this year's) and
+    keep the full sentence as a tooltip."""
     if moment is None:
         return html.Span(t("tile.as_of_unknown", lang), className="kpi-asof")
     full = t("tile.as_of", lang, time=labels.time_label(moment, lang))
     if not short:
         return html.Span(full, className="kpi-asof")
-    return html.Span(labels.time_label(moment, lang, with_year=False), className="kpi-asof with-clock", title=full)
+    return html.Span(labels.time_label(moment, lang, with_year=False, today=today), className="kpi-asof with-clock",
+                     title=full)
 
 
 def _baseline_fact(metric: Metric, h: Any, lang: str) -> html.Div:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import flask
 
-from core.errors import AccessDenied, AuditUnavailable, VantageError
+from core.errors import AccessDenied, AuditUnavailable, PageRefused, VantageError
 from dashboard import faults
 
 if TYPE_CHECKING:  # types only: at run time this module imports what it uses inside the functions that use it
@@ -39,6 +39,7 @@ def install(server: flask.Flask, engine: Engine, config: Config) -> None:
     server.config[CONFIG_KEY] = config
     faults.install(server, config.data_path)
     server.register_error_handler(AuditUnavailable, _not_recorded)
+    server.register_error_handler(PageRefused, _refused)
     server.after_request(_write_audit)
 
 
@@ -93,8 +94,8 @@ def require_page(path: str) -> None:
     """Refuse (AccessDenied, recorded as a `denied` row) when the viewer's role may not open this page."""
     found = viewer()
     if found is not None and not found.may_open(path):
-        refusal = AccessDenied(f"this page is not part of the {found.role.value} role", path,
-                               "ask an administrator for a role that includes it")
+        refusal = PageRefused(f"this page is not part of the {found.role.value} role", path,
+                              "ask an administrator for a role that includes it")
         denied(refusal, path)
         raise refusal
 
@@ -120,20 +121,24 @@ def audit(action: str, what: str = "", filters: Any = None) -> None:
 
 
 def applied(filters: Any) -> Any:
-    """Filters (a mapping, as `Filters.params()` gives) with the viewer's department in `where` when their scope
-    narrows every question to it: the scope the engine applied, whatever the request asked for."""
-    from metrics.engine.scope import DEPARTMENT
-
+    """Filters (a mapping, as `Filters.params()` gives) with the viewer's department (the scope dimension's value)
+    in `where` when their scope narrows every question to it: the scope the engine applied, whatever the request
+    asked for."""
     found = viewer()
     department = found.scope.department if found is not None else None
     if department is None or not isinstance(filters, Mapping):
         return filters
     where = {str(pair[0]): pair[1] for pair in filters.get("where") or () if len(pair) == 2}
-    return {**filters, "where": list({**where, DEPARTMENT: department}.items())}
+    return {**filters, "where": list({**where, scope_dimension(): department}.items())}
 
 
 def config() -> Config:
     return flask.current_app.config[CONFIG_KEY]
+
+
+def scope_dimension() -> str:
+    """The dimension a department lead's numbers are narrowed to, and the department filter offers values of."""
+    return config().scope_dimension
 
 
 def today() -> date:
@@ -155,6 +160,15 @@ def _write_audit(response: flask.Response) -> flask.Response:
         found.flush(shown=response.status_code < 400)
     except AuditUnavailable:
         return _unrecorded(response)
+    return response
+
+
+def _refused(error: PageRefused) -> flask.Response:
+    """The data of a page outside the viewer's role: HTTP 403 with the reason (recorded as a `denied` row)."""
+    callback = flask.request.path.startswith("/_")
+    response = flask.Response(json.dumps({"error": error.message}) if callback else error.message, status=403,
+                              mimetype="application/json" if callback else "text/plain")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -12,7 +12,7 @@ import hmac
 import html
 import secrets
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import flask
 from flask_limiter import Limiter
@@ -46,9 +46,14 @@ def register(server: flask.Flask) -> None:
 
 
 def _language() -> str:
+    """The page's language: `lang` of the address, else that of the page the login leads back to (a shared
+    `/?lang=zh` link lands on a Chinese login page), else the browser's preference."""
     asked = flask.request.args.get("lang") or ""
     if asked in LANGUAGES:
         return asked
+    wanted = parse_qs(urlparse(flask.request.args.get("next") or "").query).get("lang", [""])[-1]
+    if wanted in LANGUAGES:
+        return wanted
     best = flask.request.accept_languages.best_match(list(LANGUAGES))
     return best or "en"
 

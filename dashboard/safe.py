@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Callable, TypeVar
 
 from access.roles import Role
-from core.errors import AccessDenied, AuditUnavailable, SourceError, VantageError
+from core.errors import AccessDenied, AuditUnavailable, PageRefused, SourceError, VantageError
 from core.i18n import t
 from dashboard import context
 from metrics.engine.breaker import since_of
@@ -38,6 +38,9 @@ def guarded(compute: Callable[[], T], on_error: Callable[[str], T], lang: str) -
         return compute()
     except AuditUnavailable:
         raise  # numbers whose view cannot be recorded are not shown at all: the server answers 503
+    except PageRefused as exc:
+        context.denied(exc, exc.where or exc.what)
+        raise  # the data of a page outside the role: the server answers 403
     except VantageError as exc:
         if isinstance(exc, AccessDenied):  # a refusal the scoped engine did not record already
             context.denied(exc, exc.where or exc.what)

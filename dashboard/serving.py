@@ -1,4 +1,8 @@
-"""How the web server presents itself: no version in its `Server` header, no wall token in its access log."""
+"""How the web server presents itself: no version in its `Server` header, no wall token in its access log.
+
+werkzeug's development server gets `QuietRequestHandler` (run_options); gunicorn gets the hook `post_worker_init`
+through its config file, gunicorn.conf.py beside app.py (gunicorn reads it from the working directory).
+"""
 from __future__ import annotations
 
 import logging
@@ -45,6 +49,17 @@ def redact_access_logs() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokens) for f in logger.filters):
             logger.addFilter(RedactTokens())
+
+
+def post_worker_init(worker: Any) -> None:
+    """gunicorn's server hook, run in each worker before it serves: its responses say `Server: Vantage`, not gunicorn.
+
+    gunicorn writes the header itself from `gunicorn.http.wsgi.SERVER` (a header the application set would be a
+    second one), so the name is changed there, in the worker's own copy of the module.
+    """
+    from gunicorn.http import wsgi
+
+    wsgi.SERVER = SERVER_NAME
 
 
 def run_options() -> dict[str, Any]:

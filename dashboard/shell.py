@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html
 
 from core.i18n import t
-from dashboard import context
+from dashboard import context, needs
 from dashboard.state import ViewState, from_search
 
 
@@ -20,6 +20,9 @@ class ids:
     THEME = "shell-theme"
     COPY = "shell-copy"
     PREFS = "vantage-prefs"  # remembered language and theme (localStorage; read before start-up, see app.py)
+    ANALYST = "shell-analyst"  # the "analyst details" switch: formulas, commands and config keys shown or not
+    ANALYST_PREF = "vantage-analyst"  # its remembered state (localStorage, per browser; off until switched on)
+    ANALYST_SINK = "shell-analyst-sink"
     THEME_SINK = "shell-theme-sink"
 
 
@@ -35,6 +38,10 @@ def layout(language: str) -> html.Div:
                 dbc.Button("EN", id=ids.LANG_EN, size="sm", color="secondary", outline=True),
                 dbc.Button("中文", id=ids.LANG_ZH, size="sm", color="secondary", outline=True),
             ], className="btn-group lang-switch", role="group", **{"aria-label": t("lang.switch", language)}),
+            dbc.Button([html.I(className="bi bi-code-slash", **{"aria-hidden": "true"}),
+                        html.Span(t("analyst.switch", language), className="analyst-label")],
+                       id=ids.ANALYST, size="sm", color="secondary", outline=True, className="analyst-switch",
+                       title=t("analyst.title", language)),
             dbc.Button(html.I(className="bi bi-moon-stars", **{"aria-hidden": "true"}), id=ids.THEME, size="sm",
                        color="secondary", outline=True, className="theme-switch", title=t("theme.switch", language)),
             html.Div(dcc.Clipboard(id=ids.COPY, title=t("link.copy", language), className="copy-link"),
@@ -45,7 +52,9 @@ def layout(language: str) -> html.Div:
         bar,
         html.Main(dash.page_container, className="vantage-main container-fluid"),
         dcc.Store(id=ids.PREFS, storage_type="local"),
+        dcc.Store(id=ids.ANALYST_PREF, storage_type="local"),
         dcc.Store(id=ids.THEME_SINK),
+        dcc.Store(id=ids.ANALYST_SINK),
     ], className="vantage-app")
 
 
@@ -54,8 +63,8 @@ def nav_links(pathname: str, view: ViewState, lang: str) -> list[Any]:
     links = []
     viewer = context.viewer()
     for page in dash.page_registry.values():
-        if not page.get("nav"):
-            continue
+        if not page.get("nav") or needs.missing(page) is not None:
+            continue  # a page this app's data cannot fill is not offered (opened by address, it says what it needs)
         if viewer is not None and not viewer.may_open(page["relative_path"]):
             continue  # a page the viewer's role cannot open is not offered (the server refuses it anyway)
         active = pathname == page["relative_path"]
@@ -121,6 +130,22 @@ def register_callbacks(app: Dash) -> None:
             return root.getAttribute("data-bs-theme");
         }""",
         Output(ids.THEME_SINK, "data"), Input(context.LOCATION, "search"))
+
+    # Analyst details (formulas, commands, config keys: the elements marked `analyst-only`) are hidden until a
+    # reader switches them on; the choice is remembered in this browser and set as a class on <body>.
+    app.clientside_callback(
+        """function(n, on) { return {on: !(on && on.on)}; }""",
+        Output(ids.ANALYST_PREF, "data"), Input(ids.ANALYST, "n_clicks"), State(ids.ANALYST_PREF, "data"),
+        prevent_initial_call=True)
+    app.clientside_callback(
+        """function(pref) {
+            const on = !!(pref && pref.on);
+            document.body.classList.toggle("analyst-on", on);
+            return on;
+        }""",
+        Output(ids.ANALYST_SINK, "data"), Input(ids.ANALYST_PREF, "data"))
+    app.clientside_callback(
+        "function(on) { return !!on; }", Output(ids.ANALYST, "active"), Input(ids.ANALYST_SINK, "data"))
 
     app.clientside_callback(
         "function(n) { return window.location.href; }",

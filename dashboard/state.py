@@ -1,6 +1,6 @@
 """The state of a view, as it lives in the URL's query string: a copied link opens the same view.
 
-    ?period=quarter&dept=finance&lang=zh&theme=dark&by=domain&drill=finance&drill=ERP&page=2&sort=code&desc=1
+    ?period=quarter&dept=legal&lang=zh&theme=dark&by=domain&drill=legal&drill=billing&page=2&sort=code&desc=1
 
 Defaults are left out of the URL, so the plain address shows the last complete month in the default language.
 """
@@ -144,10 +144,11 @@ class ViewState:
             raise UsageError(str(exc), "period filter", "choose a preset period or a range whose end follows its start"
                              ) from None
 
-    def filters(self, today: date, dimensions: tuple[str, ...]) -> Filters:
-        """The engine's filters; the department applies only to metrics that have that dimension."""
+    def filters(self, today: date, dimensions: tuple[str, ...], scope_dimension: str) -> Filters:
+        """The engine's filters; the department (a value of the config's scope dimension) applies only to metrics
+        broken down by that dimension."""
         start, end = self.period_bounds(today)
-        where = (("department", self.department),) if self.department and "department" in dimensions else ()
+        where = ((scope_dimension, self.department),) if self.department and scope_dimension in dimensions else ()
         return Filters(start, end, where)
 
 

@@ -9,10 +9,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from config.alerts import alert_spec, alert_specs
 from config.settings import Config
 from config.snapshots import snapshot_spec
 from core.errors import ConfigError
 from metrics.engine.questions import Engine
+from snapshots import alerts
 from snapshots.compose import Prepared, prepare
 from snapshots.delivery import check_smtp, drain
 from snapshots.outbox import Outbox, idempotency_key, read_previous, read_rows, stamp, unstamp
@@ -111,12 +113,43 @@ def _shown(moment: str | None) -> str:
     return f"{unstamp(moment):%Y-%m-%d %H:%M:%S} UTC" if moment else ""
 
 
-def run_scheduler(engine: Engine, config: Config, once: bool = False) -> int:
-    """Run the declared schedules until SIGTERM or SIGINT (or one round with `once`)."""
-    specs = {name: snapshot_spec(config, name, engine.catalogue) for name in config.snapshots}
+def alerts_test(engine: Engine, config: Config, name: str) -> int:
+    """Say what the rule would do now (fire, and with which occurrence, or not), sending nothing."""
+    spec = alert_spec(config, name, engine.catalogue)
+    judged = alerts.judge(engine, config, spec, config.today(), _utc_now())
+    queued = Outbox(outbox_path(config)).queued(idempotency_key(alerts.PREFIX + name, judged.occurrence)) \
+        if judged.fires and outbox_path(config).exists() else False
+    state = "already sent" if queued else "would fire" if judged.fires else "would not fire"
+    print(f"{name}: {state}" + (f" ({judged.occurrence})" if judged.fires else "") + f": {judged.why[config.language]}")
+    return 0
+
+
+def alerts_send(engine: Engine, config: Config) -> int:
+    """Judge every rule now, queue what fired (once per occurrence) and deliver the outbox."""
+    specs = alert_specs(config, engine.catalogue)
     if not specs:
-        raise ConfigError("no snapshots are declared", str(config.path),
-                          "add a [snapshots.NAME] table with schedule and recipients")
+        raise ConfigError("no alerts are declared", str(config.path), "add an [alerts.NAME] table")
+    check_smtp(config)
+    outbox = Outbox(outbox_path(config))
+    try:
+        fired = alerts.queue(engine, config, specs, outbox, config.today(), _utc_now())
+        result = drain(outbox, config, _utc_now, log=print)
+    finally:
+        outbox.close()
+    print(f"alerts: {len(specs)} judged, {len(fired)} fired")
+    for row, error, retry_at in result.retrying:
+        print(f"{row.snapshot} [{row.language}]: not delivered yet ({error}); `python app.py scheduler` retries it "
+              f"from {retry_at:%Y-%m-%d %H:%M:%S} UTC", file=sys.stderr)
+    return 1 if result.retrying or result.failed else 0
+
+
+def run_scheduler(engine: Engine, config: Config, once: bool = False) -> int:
+    """Run the declared schedules and alert rules until SIGTERM or SIGINT (or one round with `once`)."""
+    specs = {name: snapshot_spec(config, name, engine.catalogue) for name in config.snapshots}
+    rules = alert_specs(config, engine.catalogue)
+    if not specs and not rules:
+        raise ConfigError("no snapshots or alerts are declared", str(config.path),
+                          "add a [snapshots.NAME] table with schedule and recipients, or an [alerts.NAME] table")
     check_smtp(config)
     clock, interval = clock_from(os.environ), interval_from(os.environ)
     log: Callable[[str], None] = lambda m: print(f"{clock():%Y-%m-%d %H:%M:%S} UTC {m}", flush=True)  # noqa: E731
@@ -124,8 +157,9 @@ def run_scheduler(engine: Engine, config: Config, once: bool = False) -> int:
     restore = _on_signals(lambda *_: stop.set())
     outbox = Outbox(outbox_path(config))
     try:
-        log(f"scheduler started: {len(specs)} snapshot(s), checking every {interval:g} s, outbox {outbox.path}")
-        code = Scheduler(engine, config, specs, outbox, clock, interval, log).run(stop, once)
+        log(f"scheduler started: {len(specs)} snapshot(s), {len(rules)} alert(s), checking every {interval:g} s, "
+            f"outbox {outbox.path}")
+        code = Scheduler(engine, config, specs, outbox, clock, interval, log, alerts=rules).run(stop, once)
         log("scheduler stopped")
         return code
     finally:

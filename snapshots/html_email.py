@@ -140,6 +140,8 @@ def _group(group: Group, first: bool, view: EmailView) -> str:
             facts.append(f'<span style="color:{MUTED};">{escape(k.facts)}</span>')
         if k.problem:
             facts.append(f'<span style="color:#b02a37;font-weight:700;">⚠ {escape(k.problem)}</span>')
+        if k.checkin:
+            facts.append(f'<span style="font-style:italic;">{escape(k.checkin)}</span>')
         rows.append(f'<tr><td colspan="2" style="padding:2px 0 10px;border-bottom:1px solid #e9ecef;font-size:13px;'
                     f'line-height:1.6;">{"<br>".join(facts)}</td></tr>')
     heading = _heading(t("mail.kpis.title", view.lang)) if first else ""

@@ -5,8 +5,8 @@ all were well (see compose.py for hold / send_marked).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 import polars as pl
@@ -21,6 +21,7 @@ from metrics.engine.protocol import Questions
 from metrics.engine.questions import Engine
 from metrics.semantics.model import Grain, Metric
 from programme import milestones as ms
+from programme.checkins import CheckIn, currents_in, month_of
 from programme.plan import Plan, plan_or_issue
 
 
@@ -63,6 +64,7 @@ class KpiResult:
     answer: Answer[Headline] | None
     trouble: Trouble | None = None
     movement: Movement | None = None  # a ratio's change from the previous period, split by its drill path's first level
+    checkin: CheckIn | None = None  # what its owner says about the period's last month (programme/checkins.py)
 
     @property
     def problem(self) -> str:
@@ -141,7 +143,9 @@ def collect(engine: Questions, spec: SnapshotSpec, today: date, plan_engine: Eng
             ) -> SnapshotNumbers:
     """Ask the engine for everything the snapshot shows; failures are recorded, never turned into numbers."""
     start, end = resolve_period(spec.period, today)
-    kpis = [_kpi(engine, engine.metric(key), Filters(start, end)) for key in spec.metrics]
+    said = currents_in(engine.config.data_path, spec.metrics, month_of(end - timedelta(days=1)))
+    kpis = [replace(_kpi(engine, engine.metric(key), Filters(start, end)), checkin=said.get(key))
+            for key in spec.metrics]
     plan = engine.milestones() if spec.charts else pl.DataFrame()
     charts = [_chart(engine, chart, today) for chart in spec.charts]
     programme, programme_trouble = None, None

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
+from config.alerts import AlertSpec
 from config.settings import Config
 from config.snapshots import SnapshotSpec
 from core.errors import ConfigError
 from metrics.engine.questions import Engine
+from snapshots import alerts as alert_rules
 from snapshots.compose import late_text, prepare
 from snapshots.cron import Occurrence, next_occurrence, occurrences
 from snapshots.delivery import Drained, drain
@@ -75,12 +77,17 @@ class Scheduler:
     interval: float = DEFAULT_INTERVAL
     log: Callable[[str], None] = print
     troubled: int = 0  # occurrences held, sent marked or not rendered: exit code 1 of --once
+    alerts: dict[str, AlertSpec] = field(default_factory=dict)  # rules judged every round
 
     def tick(self) -> Drained:
-        """One round: queue what fell due, then send what is ready."""
+        """One round: queue what fell due and what the alert rules fire, then send what is ready."""
         for spec in self.specs.values():
             if spec.schedule is not None:
                 self.queue_due(spec)
+        if self.alerts:
+            now = self.clock()
+            today = self.config.today() if self.config.values["today"] else now.date()
+            alert_rules.queue(self.engine, self.config, self.alerts, self.outbox, today, now, self.log)
         return drain(self.outbox, self.config, self.clock, log=self.log)
 
     def queue_due(self, spec: SnapshotSpec) -> None:

@@ -29,6 +29,8 @@ def email_text(view: EmailView) -> str:
                 out.append(f"    {k.facts}")
             if k.problem:
                 out.append(f"    !! {k.problem}")
+            if k.checkin:
+                out.append(f"    {k.checkin}")
             out.append(f"    {k.href}")
     if view.charts:
         out += ["", *_heading(t("mail.charts.title", view.lang))]

@@ -43,6 +43,7 @@ class KpiLine:
     tone: str  # good, bad, flat or ''
     facts: str
     problem: str = ""
+    checkin: str = ""  # the owner's word on the period: "Owner: at risk: ... (ada, 2026-11-02)"
 
 
 @dataclass(frozen=True)
@@ -180,10 +181,13 @@ def _kpi_line(kpi: KpiResult, period: str, lang: str, public_url: str) -> KpiLin
                      f"{format_value(h.value, metric.unit, lang)}")
     facts += [decision.target_text(lang), decision.sentence(lang)]
     problem = trouble_words(kpi.trouble, lang) if kpi.trouble else ""
+    said = kpi.checkin
+    checkin = "" if said is None else (t("checkin.owner_says", lang, line=said.line(lang))
+                                       + t("checkin.by", lang, author=said.author, at=said.written_at[:10]))
     return KpiLine(metric.key, metric.title(lang), format_value(h.value, metric.unit, lang), href, h.status.value,
                    f"{STATUS_SYMBOL.get(h.status.value, '?')} {decision.label(lang)}",
                    t("mail.kpis.delta", lang, delta=delta) if delta else t("tile.no_previous", lang), tone,
-                   " · ".join(facts), problem)
+                   " · ".join(facts), problem, checkin)
 
 
 def _delta(metric: Metric, delta: float | None, lang: str) -> tuple[str, str]:

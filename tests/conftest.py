@@ -11,6 +11,7 @@ from typing import Iterator
 import pytest
 
 from config.settings import Config, load_config
+from core import labels
 from metrics.semantics import registry
 
 pytest_plugins = ["tests.postgres_server"]
@@ -18,6 +19,7 @@ pytest_plugins = ["tests.postgres_server"]
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-27"
 DEMO_RECORDS = 20_000
+DEMO_LABELS = load_config(None, environ={}).labels
 # Browser tests take screenshots as they go; scripts/screenshots.sh points them at docs/ (VANTAGE_DOCS=docs).
 DOCS = Path(os.environ["VANTAGE_DOCS"]).resolve() if os.environ.get("VANTAGE_DOCS") else (
     Path(tempfile.gettempdir()) / "vantage-test-docs")
@@ -29,6 +31,13 @@ def fresh_catalogue() -> Iterator[None]:
     registry.reset()
     yield
     registry.reset()
+
+
+@pytest.fixture(autouse=True)
+def demo_labels() -> None:
+    """Every test starts with the demo config's names for the data's values (as the wiring installs them); a test
+    that wires another config has that config's names until the next test."""
+    labels.install(DEMO_LABELS)
 
 
 @pytest.fixture(scope="session")

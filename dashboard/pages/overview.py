@@ -1,4 +1,7 @@
-"""Overview: the programme's three results, then a tile per KPI grouped by pillar; a tile opens its metric page."""
+"""Overview: the programme's three results, then a tile per KPI grouped by pillar; a tile opens its metric page.
+
+A catalogue of a few KPIs and none of the programme's results (a first dashboard of one's own data) shows every KPI
+large, in the results strip, rather than a grid of pillars that would stand nearly empty."""
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -8,10 +11,12 @@ from typing import Any, Callable, Mapping, NamedTuple
 import dash
 from dash import Dash, Input, Output, dcc, html
 
+from core.errors import VantageError
 from core.i18n import t
 from dashboard import context
 from dashboard.components import kpi_tile, tile_placeholder, warning_block
 from dashboard.filters import FilterIds, filter_bar, in_scope, register_filter_callback
+from dashboard.pages._summary import summary_sentence
 from dashboard.safe import guarded
 from dashboard.state import ViewState
 from metrics.engine.answers import Answer, Headline
@@ -22,6 +27,7 @@ from metrics.semantics.model import Metric, Pillar, listed
 dash.register_page(__name__, path="/", name="Overview", title="Vantage", order=0, nav=True, label_key="nav.overview")
 
 RESULTS = ("data_accuracy", "hours_saved", "error_reduction")  # what leadership asked the programme to deliver
+FEW = 3  # at most this many KPIs, none of them a result: each is shown large, none in a pillar grid
 SPARK_MONTHS = 12
 TILE_WORKERS = 4  # KPIs asked side by side when their answers are not cached
 REFRESH_MS = 5 * 60 * 1000  # a screen left open asks again; the engine answers from cache until the data changes
@@ -33,6 +39,7 @@ class ids:
     RESULTS = "overview-results"  # the results strip's tiles
     PILLARS = "overview-pillars"  # a section of tiles per pillar
     REFRESH = "overview-refresh"
+    SUMMARY = "overview-summary"  # the opening sentence: counts of on track, reached, needing attention
 
 
 Draw = Callable[[Metric, str], Any]  # a metric and a tile size ("hero" | "tile") to what stands in its place
@@ -51,21 +58,37 @@ def layout(**query: Any) -> html.Div:
         html.H1(t("overview.title", lang), className="visually-hidden"),
         warning_block(problems, lang),
         filter_bar(ids.FILTERS, view, lang, context.today()),
+        html.Div(id=ids.SUMMARY, className="overview-summary-slot"),
         html.Section([html.H2(t("overview.results", lang), className="visually-hidden"),
-                      html.Div(results(catalogue, placeholder), id=ids.RESULTS, className="hero-strip")],
+                      html.Div(results(catalogue, placeholder), id=ids.RESULTS, **strip(catalogue))],
                      className="results", **{"aria-label": t("overview.results", lang)}),
         html.H2(t("overview.kpis", lang), className="visually-hidden"),
         html.Div(pillars(catalogue, lang, placeholder), id=ids.PILLARS, className="pillars"),
     ], className="page-overview", lang="zh-CN" if lang == "zh" else "en")
 
 
+def only_large(catalogue: Mapping[str, Metric]) -> bool:
+    """Whether every KPI is shown large and alone: a few KPIs, none of them one of the programme's results."""
+    return len(catalogue) <= FEW and not any(k in catalogue for k in RESULTS)
+
+
+def strip(catalogue: Mapping[str, Metric]) -> dict[str, Any]:
+    """The results strip's class, and how many columns it needs when it holds every KPI."""
+    if not only_large(catalogue):
+        return {"className": "hero-strip"}
+    return {"className": "hero-strip only", "style": {"--heroes": max(len(catalogue), 1)}}
+
+
 def results(catalogue: Mapping[str, Metric], draw: Draw) -> list[Any]:
-    """The programme's three results, large."""
-    return [draw(catalogue[k], "hero") for k in RESULTS if k in catalogue]
+    """The programme's three results, large; every KPI, when there are only a few and none is a result."""
+    keys = list(catalogue) if only_large(catalogue) else [k for k in RESULTS if k in catalogue]
+    return [draw(catalogue[k], "hero") for k in keys]
 
 
 def pillars(catalogue: Mapping[str, Metric], lang: str, draw: Draw) -> list[html.Section]:
-    """A section per programme pillar with a tile per KPI in it."""
+    """A section per programme pillar with a tile per KPI in it (none when every KPI is shown large)."""
+    if only_large(catalogue):
+        return []
     sections = []
     for pillar in Pillar:
         members = [m for m in catalogue.values() if m.pillar is pillar]
@@ -86,14 +109,17 @@ class Numbers(NamedTuple):  # not a dataclass: Dash pages loads this module outs
 
 
 def ask(engine: Questions, metric: Metric, view: ViewState, today: date) -> Numbers:
-    """The engine's answers behind one tile (no request context needed: safe to run beside the others)."""
-    filters = view.filters(today, metric.dimensions)
-    return Numbers(filters, engine.headline(metric.key, filters), _spark(engine, metric.key, filters))
+    """The engine's answers behind one tile (no request context needed: safe to run beside the others); the
+    sparkline ends with the period the headline is for (the latest month with data, when the asked one had none)."""
+    filters = view.filters(today, metric.dimensions, engine.config.scope_dimension)
+    answer = engine.headline(metric.key, filters)
+    shown = filters.with_period(answer.data.start, answer.data.end)
+    return Numbers(filters, answer, _spark(engine, metric.key, shown))
 
 
 def tile_for(metric: Metric, view: ViewState, size: str, asked: Future | None, record: bool = True) -> Any:
     """The tile of one KPI for a view, from its numbers as asked (None: not filterable by the view's
-    department), or the error in its place."""
+    department), or the error in its place; `record`: this drawing is the KPI's view in the audit trail."""
     lang = view.lang(context.default_language())
     theme = view.theme_name()
     href = view.shared().href(dash.get_relative_path(f"/metric/{metric.key}"))
@@ -102,7 +128,7 @@ def tile_for(metric: Metric, view: ViewState, size: str, asked: Future | None, r
 
     def compute() -> Any:
         numbers: Numbers = asked.result()
-        if record and size != "hero":  # once per KPI shown, not per results-strip repeat or timed refresh
+        if record:  # once per KPI shown, not per results-strip repeat or timed refresh
             context.audit("view", metric.key, numbers.filters.params())
         return kpi_tile(metric, lang, theme, href, answer=numbers.answer, sparkline=numbers.sparkline, size=size)
 
@@ -123,6 +149,28 @@ def _spark(engine: Questions, key: str, filters: Filters) -> list[float | None]:
 def register_callbacks(app: Dash) -> None:
     register_filter_callback(app, ids.FILTERS, ids.VIEW)
 
+    # The opening sentence asks the same headlines as the tiles: answered from the cache the tiles fill, so it costs
+    # lookups; a KPI that fails is left out of the counts (its tile says why).
+    @app.callback(Output(ids.SUMMARY, "children"), Input(ids.VIEW, "data"), Input(ids.REFRESH, "n_intervals"))
+    def fill_summary(data: dict, _tick: int | None) -> Any:
+        view = ViewState.from_data(data)
+        lang = view.lang(context.default_language())
+        engine, today = context.engine(), context.today()
+        metrics = [m for m in listed(engine.catalogue).values()
+                   if not (view.department and context.scope_dimension() not in m.dimensions)]
+
+        def headlines() -> Any:
+            found = {}
+            for m in metrics:
+                try:
+                    found[m.key] = engine.headline(
+                        m.key, view.filters(today, m.dimensions, engine.config.scope_dimension)).data
+                except VantageError:
+                    continue
+            return summary_sentence(metrics, found, lang)
+
+        return guarded(headlines, lambda message: None, lang)
+
     # One answer fills every tile, as two outputs: the browser's work per output is what the page waits for
     # (measured on the 1M-record demo: 24 outputs took 0.64 s to draw, the engine answered in 0.05 s). Each tile
     # is still guarded on its own: one failing KPI shows its error in its tile and the others render.
@@ -138,10 +186,12 @@ def register_callbacks(app: Dash) -> None:
         # for its grid tile and its results-strip tile alike; the workers touch no request state.
         with ThreadPoolExecutor(max_workers=TILE_WORKERS) as pool:
             asked = {m.key: pool.submit(ask, engine, m, view, today) for m in catalogue.values()
-                     if not (view.department and "department" not in m.dimensions)}
+                     if not (view.department and context.scope_dimension() not in m.dimensions)}
 
         def draw(metric: Metric, size: str) -> Any:
-            return guarded(lambda: tile_for(metric, view, size, asked.get(metric.key), record=not tick),
+            # Recorded once per KPI: in the grid, or in the strip when that is the only place it shows.
+            record = not tick and (size == "tile" or only_large(catalogue))
+            return guarded(lambda: tile_for(metric, view, size, asked.get(metric.key), record=record),
                            lambda message: html.Div(message, className="error-block", role="alert"), lang)
 
         return results(catalogue, draw), pillars(catalogue, lang, draw)

@@ -44,6 +44,7 @@ class Headline:
     end: date
     decision: Decision
     restated: Restatement | None = None  # the recorded baseline in use when the data now gives another
+    latest_with_data: bool = False  # the last complete month had no rows: start-end is the latest month that has
 
     @property
     def delta(self) -> float | None:

@@ -60,6 +60,7 @@ class SourceBreaker:
                     raise unavailable(outage, self.now())
             for _, outage in found:
                 outage.trying = True  # this request tries; the others keep failing fast meanwhile
+            seen = {key: outage.failures for key, outage in found}  # failures in a row when this try began
         try:
             value = fetch()
         except SourceError as exc:
@@ -67,7 +68,8 @@ class SourceBreaker:
             if not whole:
                 with self._lock:
                     self._outages.pop(source, None)  # the source answered: only this table is wrong
-            raise unavailable(self._failed(source if whole else keys[1], exc), self.now()) from None
+            key = source if whole else keys[1]
+            raise unavailable(self._failed(key, exc, seen.get(key, 0)), self.now()) from None
         finally:
             with self._lock:
                 for key, _ in found:
@@ -87,9 +89,14 @@ class SourceBreaker:
         """Seconds a source is left alone after this many failures in a row."""
         return min(self.first_wait * 2 ** max(failures - 1, 0), self.longest_wait)
 
-    def _failed(self, key: str, error: SourceError) -> Outage:
+    def _failed(self, key: str, error: SourceError, seen: int) -> Outage:
+        """Count a failure of a try that began when `seen` failures were in a row. Tries that were under way together
+        (the tiles of one page, asked in parallel, when the source has just failed) count as one failure: the first
+        to fail is counted, the others find it and do not double the wait again."""
         with self._lock:
             found = self._outages.get(key)
+            if found is not None and found.failures > seen:
+                return found
             failures = found.failures + 1 if found else 1
             outage = Outage(found.since if found else self.now(), error, failures, self.clock() + self.wait(failures))
             self._outages[key] = outage

@@ -47,6 +47,10 @@ class Questions(Protocol):
         """The programme plan's milestones, for annotations on trends; empty when there is no plan source."""
         ...
 
+    def values(self, dimension: str) -> tuple[str, ...]:
+        """The distinct values of a dimension in the listed metrics' tables: what a filter on it may offer."""
+        ...
+
     # -- numbers ----------------------------------------------------------------------------------------------
     def headline(self, key: str, filters: Filters) -> Answer[Headline]: ...
 

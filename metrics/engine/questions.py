@@ -27,6 +27,7 @@ from metrics.engine.details import detail_page
 from metrics.engine.headline import headline as compute_headline
 from metrics.engine.periods import Filters, add_months, month_start
 from metrics.engine.planning import Ask, Planner, Span, read_span
+from metrics.engine.values import distinct_values
 from metrics.semantics.model import Change, Grain, Metric, MetricKind
 
 T = TypeVar("T")
@@ -203,6 +204,14 @@ class Engine:
                 "row_filter": str(rows_metric.row_filter) if rows_metric.row_filter is not None else "",
                 "filters": filters.params(), "baseline_period": self.baseline_period(metric),
                 "definition": self._definition(metric), "module": metric.module}
+
+    def values(self, dimension: str) -> tuple[str, ...]:
+        """The distinct values of a dimension in the tables of the listed metrics that declare it (sorted; none
+        when no listed metric does), read once per data version."""
+        declaring = [m for m in self.catalogue.values() if m.listed and dimension in m.dimensions]
+        tables = {(s, t): versions[f"{s}.{t}"] for m in declaring for versions in [self._versions(m)]
+                  for s, t in self._sources(m)}
+        return distinct_values(self.connectors, self.cache, dimension, tables)
 
     def milestones(self) -> pl.DataFrame:
         """The programme plan's milestones (for annotations on trends); empty when there is no plan source."""

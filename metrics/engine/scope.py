@@ -1,5 +1,7 @@
 """What a viewer may see, enforced in the engine's queries: a department filter and a set of metrics.
 
+The department is a value of the config's `scope_dimension` (the column that says whose a row is).
+
 Views never filter for access themselves: every question goes through a ScopedEngine, so a hand-made request
 gets exactly what the viewer's scope allows and nothing else. Each question it refuses (outside the scope, or about
 a metric that does not exist) is reported to its `Refusals` (the audit trail's `denied` rows) where it is refused,
@@ -23,13 +25,13 @@ from metrics.engine.protocol import Questions
 from metrics.engine.questions import Engine
 from metrics.semantics.model import Grain, Metric
 
-DEPARTMENT = "department"
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Scope:
-    """A viewer's reach: one department (None: all) and the metrics they may see (None: all)."""
+    """A viewer's reach: one department, a value of the scope dimension (None: all), and the metrics they may see
+    (None: all)."""
 
     department: str | None = None
     metrics: frozenset[str] | None = None
@@ -40,27 +42,28 @@ class Scope:
             raise AccessDenied(f"metric '{key}' is outside your access", self.label,
                                "ask an administrator for a role that includes it")
 
-    def narrow(self, metric: Metric, filters: Filters) -> Filters:
-        """The filters with the viewer's department forced in; refused when the metric has no department."""
+    def narrow(self, metric: Metric, filters: Filters, dimension: str) -> Filters:
+        """The filters with the viewer's department (a value of `dimension`, the scope dimension) forced in;
+        refused when the metric is not broken down by that dimension."""
         self.check_metric(metric.key)
         if self.department is None:
             return filters
-        if DEPARTMENT not in metric.dimensions:
-            raise AccessDenied(f"{metric.key} is not broken down by department, so it is not shown to a "
+        if dimension not in metric.dimensions:
+            raise AccessDenied(f"{metric.key} is not broken down by {dimension}, so it is not shown to a "
                                f"department scope", self.label, "ask the PMO or an executive for this number")
-        asked = dict(filters.where).get(DEPARTMENT)
+        asked = dict(filters.where).get(dimension)
         asked_set = set(asked) if isinstance(asked, tuple) else ({asked} if asked is not None else set())
         if asked_set - {self.department}:
             raise AccessDenied(f"department '{asked}' is outside your access", self.label,
                                f"ask only for department '{self.department}'")
-        return self.applied(filters)
+        return self.applied(filters, dimension)
 
-    def applied(self, filters: Filters) -> Filters:
+    def applied(self, filters: Filters, dimension: str) -> Filters:
         """The filters as this scope applies them: its department in place of any other (what the audit records;
         `narrow` refuses a question asking for another first)."""
         if self.department is None:
             return filters
-        return replace(filters, where=tuple({**dict(filters.where), DEPARTMENT: self.department}.items()))
+        return replace(filters, where=tuple({**dict(filters.where), dimension: self.department}.items()))
 
 
 class Refusals(Protocol):
@@ -80,6 +83,7 @@ class ScopedEngine:
 
     def __init__(self, engine: Engine, scope: Scope, refusals: Refusals | None = None) -> None:
         self.engine, self.scope, self.refusals = engine, scope, refusals
+        self.dimension = engine.config.scope_dimension  # the column the scope's department is a value of
 
     def _asked(self, key: str, filters: Filters | None, answer: Callable[[], T]) -> T:
         """answer(), with a refusal reported to `refusals` once."""
@@ -100,7 +104,7 @@ class ScopedEngine:
         metric = self.engine.catalogue.get(key)
         if metric is None or (self.scope.metrics is not None and key not in self.scope.metrics):
             return False
-        return self.scope.department is None or DEPARTMENT in metric.dimensions
+        return self.scope.department is None or self.dimension in metric.dimensions
 
     def metric(self, key: str) -> Metric:
         def checked() -> Metric:
@@ -111,7 +115,7 @@ class ScopedEngine:
         return self._asked(key, None, checked)
 
     def _narrow(self, key: str, filters: Filters) -> Filters:
-        return self.scope.narrow(self.engine.metric(key), filters)
+        return self.scope.narrow(self.engine.metric(key), filters, self.dimension)
 
     # -- calendar and settings: they carry no numbers, so they pass through ------------------------------------
     @property
@@ -137,6 +141,12 @@ class ScopedEngine:
 
     def milestones(self) -> pl.DataFrame:
         return self.engine.milestones()
+
+    def values(self, dimension: str) -> tuple[str, ...]:
+        """A department scope's own department is the only value of the scope dimension it may filter by."""
+        if self.scope.department is not None and dimension == self.dimension:
+            return (self.scope.department,)
+        return self.engine.values(dimension)
 
     # -- numbers, within the scope -----------------------------------------------------------------------------
     def headline(self, key: str, filters: Filters) -> Answer[Headline]:

@@ -13,8 +13,10 @@ import polars as pl
 
 from metrics.engine.periods import Filters
 from metrics.engine.protocol import Questions
-from metrics.semantics.model import Direction, Grain, Metric, MetricKind, Pillar, Shared, Text, Unit
+from metrics.semantics.dataset import Dataset
+from metrics.semantics.model import Direction, Grain, Pillar, Text, Unit
 from metrics.semantics.registry import register
+from metrics.semantics.shapes import average, share
 
 COMMENT = pl.col("comment").fill_null("")
 # (theme, pattern) in the order they are tried; the wording people use for each complaint.
@@ -28,33 +30,32 @@ THEMES: tuple[tuple[str, str], ...] = (
 THEME = pl.coalesce([pl.when(COMMENT.str.contains(pattern)).then(pl.lit(theme)) for theme, pattern in THEMES])
 COMPLAINT = THEME.is_not_null()
 THEMES_SHOWN = 10_000  # the most complaints one theme count reads (a month of a large company's survey)
-COMMON = Shared(
-    source="demo", table="feedback_responses", time_column="responded_on", pillar=Pillar.PROCESS,
-    owner="PMO Lead", dimensions=("department", "system"), drill_path=("department", "system"),
+FEEDBACK_RESPONSES = Dataset(
+    "feedback_responses", source="demo", table="feedback_responses", time_column="responded_on",
+    dimensions=("department", "system"), primary_key=("response_id",),
     detail_columns=("response_id", "responded_on", "department", "system", "satisfaction", "comment"))
 
 
 def declare() -> None:
     register(
-        Metric(
-            key="feedback_satisfaction", kind=MetricKind.SIMPLE, unit=Unit.SCORE, good=Direction.UP, target=4.0,
-            title=Text("Feedback survey satisfaction", "反馈调查满意度"),
-            description=Text("Average satisfaction score (1-5) of the responses to the monthly user-feedback survey "
-                             "in the period.", "期间内每月用户反馈调查答卷的平均满意度评分（1-5分）。"),
-            value=pl.col("satisfaction").mean(), row_filter=pl.col("satisfaction").is_not_null(),
-            problems=pl.concat_str([pl.format("score {}", pl.col("satisfaction")), THEME], separator=", ",
-                                   ignore_nulls=True),
-            needs_fixing=pl.col("satisfaction") <= 2, **COMMON),
-        Metric(
-            key="complaint_share", kind=MetricKind.RATIO, unit=Unit.PERCENT, good=Direction.DOWN, target=0.3,
-            min_sample=10,  # survey responses, as for the satisfaction score (SCORE's default)
-            title=Text("Survey responses with a complaint", "含投诉的调查答卷"),
-            description=Text("Share of the monthly feedback-survey responses in the period whose comment names a "
-                             "known complaint: slow approvals, duplicate data entry, report errors, access requests "
-                             "or training.",
-                             "期间内每月反馈调查答卷中，意见提及已知投诉主题（审批慢、重复录入、报表错误、权限申请、培训）的比例。"),
-            numerator=COMPLAINT.sum(), denominator=pl.len(), problems=THEME.fill_null(""), needs_fixing=COMPLAINT,
-            **COMMON),
+        average("feedback_satisfaction", FEEDBACK_RESPONSES, "satisfaction", Unit.SCORE, good=Direction.UP,
+                target=4.0, pillar=Pillar.PROCESS, owner="PMO Lead",
+                title=Text("Feedback survey satisfaction", "反馈调查满意度"),
+                description=Text("Average satisfaction score (1-5) of the responses to the monthly user-feedback "
+                                 "survey in the period.", "期间内每月用户反馈调查答卷的平均满意度评分（1-5分）。"),
+                row_filter=pl.col("satisfaction").is_not_null(),
+                problems=pl.concat_str([pl.format("score {}", pl.col("satisfaction")), THEME], separator=", ",
+                                       ignore_nulls=True),
+                needs_fixing=pl.col("satisfaction") <= 2),
+        share("complaint_share", FEEDBACK_RESPONSES, COMPLAINT, good=Direction.DOWN, target=0.3,
+              min_sample=10,  # survey responses, as for the satisfaction score (SCORE's default)
+              pillar=Pillar.PROCESS, owner="PMO Lead",
+              title=Text("Survey responses with a complaint", "含投诉的调查答卷"),
+              description=Text("Share of the monthly feedback-survey responses in the period whose comment names a "
+                               "known complaint: slow approvals, duplicate data entry, report errors, access requests "
+                               "or training.",
+                               "期间内每月反馈调查答卷中，意见提及已知投诉主题（审批慢、重复录入、报表错误、权限申请、培训）的比例。"),
+              problems=THEME.fill_null("")),
     )
 
 

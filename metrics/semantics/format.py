@@ -49,6 +49,17 @@ def _money(value: float, language: str) -> str:
     return f"{sign}CNY {amount:,.0f}"
 
 
+# The decimals a value is shown with, as the fraction or number stored (a percentage 95.9% is 0.959): exports round
+# their value columns to it, so a spreadsheet shows what the dashboard shows (raw values ride in *_raw columns).
+PRECISION = {Unit.PERCENT: 3, Unit.HOURS: 1, Unit.DAYS: 1, Unit.CNY: 0, Unit.COUNT: 1, Unit.PER_DAY: 0,
+             Unit.SCORE: 2}
+
+
+def rounded(value: float | None, unit: Unit) -> float | None:
+    """A value rounded to the precision it is shown with (PRECISION); None stays None."""
+    return None if value is None else round(float(value), PRECISION[unit])
+
+
 def format_delta(delta: float | None, unit: Unit, language: str = "en") -> str:
     """A change between periods: +2.1 pp for percentages, else the unit's own format with a sign."""
     if delta is None:

@@ -5,7 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields, replace
 from enum import Enum
-from typing import Mapping, TypedDict
+from typing import Mapping
 
 import polars as pl
 
@@ -163,20 +163,6 @@ class Metric:
     def legacy_definition_hash(self, module: str) -> str:
         """The fingerprint earlier releases recorded (every field, the module included), to read their history."""
         return _fingerprint(replace(self, module=module), LEGACY_FIELDS)
-
-
-class Shared(TypedDict):
-    """What the metrics of one pack file share (their rows, how they are cut, their owner), spread into each
-    declaration as `Metric(key=..., **COMMON)`; typed, so a misspelt or mistyped field fails the type check."""
-
-    source: str
-    table: str
-    time_column: str
-    pillar: Pillar
-    owner: str
-    dimensions: tuple[str, ...]
-    drill_path: tuple[str, ...]
-    detail_columns: tuple[str, ...]
 
 
 # The fields an earlier release fingerprinted, in its order: fields added since must not enter the legacy hash.

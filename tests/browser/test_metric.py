@@ -241,7 +241,8 @@ def test_export_breakdown_as_csv(duo: DashComposite, demo_runtime: vantage.Runti
     frame = demo_runtime.engine.breakdown(
         "data_accuracy", Filters(*ViewState().period_bounds(demo_runtime.config.today())), "department").data
     assert [r["department"] for r in rows] == list(frame["department"])
-    assert [float(r["value"]) for r in rows] == pytest.approx(list(frame["value"]))
+    assert [float(r["value_raw"]) for r in rows] == pytest.approx(list(frame["value"]))
+    assert [float(r["value"]) for r in rows] == [round(v, 3) for v in frame["value"]]  # as shown: 95.9% is 0.959
     assert rows[0]["department_name"]
     # PNG comes from plotly's own camera button on each chart.
     assert duo.find_elements("#metric-breakdown .modebar-btn[data-title='Download plot as a PNG']")

@@ -303,3 +303,47 @@ def test_a_failing_source_shows_in_its_tile_while_the_others_render(
     assert stale.find_element(By.CSS_SELECTOR, ".kpi-value").text == first_value
     assert "Stale" in stale.text and "no file for table 'uptime'" in stale.text
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("lang, first, last", [("en", "1 Oct 2026", "31 Oct 2026"),
+                                               ("zh", "2026年10月1日", "2026年10月31日")])
+def test_the_date_pickers_write_days_as_the_dashboard_does(duo: DashComposite, lang: str, first: str,
+                                                           last: str) -> None:
+    """One way to write a day per language: the pickers do not fall back to the browser's (US) format."""
+    open_view(duo, f"/?lang={lang}")
+    shown = [e.get_attribute("value") for e in duo.driver.find_elements(By.CSS_SELECTOR, ".filter-date input")]
+    assert shown == [first, last]
+
+
+def test_a_day_picked_makes_the_period_custom(duo: DashComposite) -> None:
+    open_view(duo, "/")
+    field = duo.driver.find_elements(By.CSS_SELECTOR, ".filter-date input")[1]
+    field.click()
+    day = duo.driver.find_elements(
+        By.XPATH, "//*[@role='dialog' or contains(@class,'calendar')]//*[normalize-space(text())='15']")
+    assert day, "the calendar opens on the month shown"
+    day[0].click()
+    until(lambda: query_string(duo).get("period") == ["custom"], timeout=10)
+    assert query_string(duo).get("to") == ["2026-10-15"]
+    settle(duo)
+    assert duo.find_element(".filter-period-label").text == "1 Oct – 15 Oct 2026"
+
+
+def test_formulas_and_commands_wait_behind_analyst_details(duo: DashComposite) -> None:
+    """Closed by default for an executive; one switch shows them, and the browser remembers it."""
+    open_view(duo, "/metric/data_accuracy")
+    assert duo.driver.execute_script("return document.querySelector('details.explain').open") is False
+    duo.driver.execute_script("document.querySelector('details.explain').open = true")
+    until(lambda: duo.driver.find_elements(By.CSS_SELECTOR, ".explain-list code.cli"), timeout=20)
+    shown = "return [...document.querySelectorAll('.explain-list code.cli, .explain-list code.formula')]" \
+            ".map(e => e.offsetParent !== null)"
+    definition = "return document.querySelector('.explain-list').innerText"
+    assert duo.driver.execute_script(shown) == [False, False]
+    assert "Share of master records" in duo.driver.execute_script(definition)  # the words stay for everyone
+    duo.find_element("#shell-analyst").click()
+    until(lambda: duo.driver.execute_script(shown) == [True, True], timeout=10)
+    open_view(duo, "/metric/data_accuracy")  # remembered in this browser
+    duo.driver.execute_script("document.querySelector('details.explain').open = true")
+    until(lambda: duo.driver.execute_script(shown) == [True, True], timeout=20)
+    duo.find_element("#shell-analyst").click()
+    until(lambda: duo.driver.execute_script(shown) == [False, False], timeout=10)

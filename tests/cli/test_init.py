@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import polars as pl
 import psycopg
@@ -82,6 +82,8 @@ def test_init_on_the_raw_export_then_query_gives_the_plain_python_numbers(tmp_pa
     assert "NA" in table["null_values"] and table["freshness_column"] == TIME
     assert table["dtypes"][TIME] == "Date" and table["dtypes"]["Body Mass (g)"] == "Int64"
     assert table["dtypes"]["Culmen Length (mm)"] == "Float64" and table["dtypes"]["Island"] == "String"
+    # Every column's type is declared, so `check` and the first query read the header, not every row, for types.
+    assert list(table["dtypes"]) == pl.read_csv(penguins.CSV, n_rows=0).columns
 
     module = (config.parent / "metrics_penguins_raw.py").read_text()
     assert 'pl.col("Clutch Completion") == "Yes"' in module and '"Body Mass (g)"' in module

@@ -20,6 +20,7 @@ from metrics.engine.status import Status
 from metrics.pack.feedback import THEMES
 from metrics.semantics import registry
 from metrics.semantics.model import Pillar
+from programme import checkins
 from programme.milestones import OUTCOMES
 from programme.plan import STATUSES
 
@@ -44,6 +45,7 @@ FAMILIES: dict[str, list[str]] = {
     "programme.unknown_": ["phase", "workstream", "milestone", "kpi"],
     "programme.issue_": ["table", "row", "problem", "fix"],
     "feedback.theme_": [theme.replace(" ", "_") for theme, _pattern in THEMES],
+    "checkin.status.": list(checkins.STATUSES),
 }
 
 # The same English under more than one key, each with why one key would not do.
@@ -213,9 +215,9 @@ def test_every_system_is_named_in_both_languages_under_each_column_that_holds_on
             assert en and zh and zh != system_id
 
 
-def test_unknown_values_show_as_they_are() -> None:
-    assert labels.value_label("department", "legal", "zh") == "legal"
-    assert labels.value_label("colour", "blue", "en") == "blue"
+def test_unknown_values_show_as_their_id_made_humane() -> None:
+    assert labels.value_label("department", "legal", "zh") == "Legal"
+    assert labels.value_label("colour", "dark_blue", "en") == "Dark blue"
     assert labels.value_label("department", None, "en") == "—"
 
 

@@ -93,8 +93,8 @@ def test_an_unknown_metric_and_a_page_outside_the_role_are_denied_rows(secured: 
     assert found and {e["action"] for e in found} == {"denied"}
     assert found[0]["what"] == "no_such_metric" and "unknown metric 'no_such_metric'" in found[0]["reason"]
     before = last_id(work)
-    plan = call(executive, programme_call())  # the programme page is not an executive's
-    assert plan.status_code == 200 and "not part of the executive role" in plan.get_data(as_text=True)
+    plan = call(executive, programme_call())  # the programme page is not an executive's: its data is refused
+    assert plan.status_code == 403 and "not part of the executive role" in plan.get_data(as_text=True)
     found = rows(work, "erin", before)
     assert [(e["action"], e["what"]) for e in found] == [("denied", "/programme")]
     assert "not part of the executive role" in found[0]["reason"]

@@ -27,7 +27,6 @@ from cli.tables import query_table
 from config.playlists import Slide
 from config.settings import DEMO_CONFIG, load_config
 from config.snapshots import snapshot_spec
-from core import labels
 from dashboard.app import create_app
 from dashboard.components import kpi_tile
 from dashboard.pages.metric import _views as metric_views
@@ -35,21 +34,23 @@ from dashboard.pages.wall._data import metric_props, overview_props
 from dashboard.pages.wall._ids import card, part
 from dashboard.pages.wall._slides import period_text
 from dashboard.state import ViewState
-from metrics.semantics.model import listed as listed_kpis
+from demo.reference import DEPT_IDS
 from metrics.engine.periods import Filters
 from metrics.engine.scope import Scope, ScopedEngine
 from metrics.engine.status import NEAR, TREND_POINTS
 from metrics.semantics.format import format_value
 from metrics.semantics.model import Direction, Metric, TargetScope
+from metrics.semantics.model import listed as listed_kpis
 from programme.league import league
 from snapshots.changes import Changes
 from snapshots.numbers import collect
 from snapshots.view import build_view
-from tests.conftest import DEMO_RECORDS, TODAY as TODAY_TEXT
+from tests.conftest import DEMO_RECORDS
+from tests.conftest import TODAY as TODAY_TEXT
 from tests.dashboard.test_components import texts
 
 TODAY = date.fromisoformat(TODAY_TEXT)
-DEPARTMENTS = tuple(labels.VALUES["department"])
+DEPARTMENTS = DEPT_IDS
 SCOPES = (None, *DEPARTMENTS)
 PERIODS = ("month", "quarter", "ytd")
 LANGUAGES = ("en", "zh")
@@ -145,7 +146,7 @@ def test_every_status_word_and_sentence_agrees_with_value_target_and_due_date(
             if department and "department" not in metric.dimensions:
                 assert not engine.visible(key)  # not shown to a department scope at all
                 continue
-            filters = view.filters(TODAY, metric.dimensions)
+            filters = view.filters(TODAY, metric.dimensions, rt.config.scope_dimension)
             h = engine.headline(key, filters).data
             d = h.decision
             target, due = expected_target(metric, department), rt.engine.target_date(metric)
@@ -229,7 +230,8 @@ def test_the_wall_lists_only_judged_kpis_under_needs_attention(demo: tuple[vanta
     props = overview_props(engine, 0, Slide("overview", 20, period, "en", department=department or ""), "dark", TODAY)
     chips = [props[part(0, f"chip{i}-name")]["children"] for i in range(6)]
     view = ViewState(period=period, department=department or "")
-    statuses = {m.title("en"): engine.headline(k, view.filters(TODAY, m.dimensions)).data.status.value
+    by = rt.config.scope_dimension
+    statuses = {m.title("en"): engine.headline(k, view.filters(TODAY, m.dimensions, by)).data.status.value
                 for k, m in listed_kpis(engine.catalogue).items()}
     listed = [c[2:] for c in chips if c]
     assert all(statuses[title] in ("off_track", "at_risk") for title in listed), listed

@@ -2,11 +2,14 @@
 (user, address), each address is rate limited, and `next` never redirects off the site or breaks a header."""
 from __future__ import annotations
 
+import functools
 import statistics
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import flask
 import pytest
 
 from access.throttle import MAX_FAILURES
@@ -33,21 +36,55 @@ def message(answer: Any) -> str:
     return text[text.index('role="alert"'):].split("</div>")[0]
 
 
-def failed_login_medians(client: Any, token: str, rounds: int = 20) -> tuple[float, float, set]:
-    """Median seconds of a failed login for a real user and for unknown names, and the distinct answers.
+def cpu_waited() -> float:
+    """Seconds this thread has been ready to run but waited for a CPU (Linux's run-queue delay; 0 elsewhere)."""
+    try:
+        return int(Path("/proc/thread-self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
-    Interleaved, the order flipping every round (so neither side always runs second), each attempt from its own
-    address so no lockout or rate limit interferes.
+
+@contextmanager
+def timed_logins(server: Any) -> Iterator[list[float]]:
+    """The server's own seconds for each post of the login form meanwhile: its view, timed in the process (the test
+    client's work and the transport are not the server's answer), less the time the machine's other work kept it
+    from a CPU (the view runs on one thread; waiting on a file or a lock still counts)."""
+    seconds: list[float] = []
+    view = server.view_functions["vantage_login"]
+
+    @functools.wraps(view)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        began, waited = time.perf_counter(), cpu_waited()
+        try:
+            return view(*args, **kwargs)
+        finally:
+            if flask.request.method == "POST":
+                seconds.append(time.perf_counter() - began - (cpu_waited() - waited))
+
+    server.view_functions["vantage_login"] = timed
+    try:
+        yield seconds
+    finally:
+        server.view_functions["vantage_login"] = view
+
+
+def failed_login_medians(server: Any, client: Any, token: str, rounds: int = 20) -> tuple[float, float, set]:
+    """Median seconds the server took to refuse a real user and unknown names, and the distinct answers.
+
+    Interleaved, the order flipping every round (so neither side always runs second, and a burst of load on the
+    machine falls on both), each attempt from its own address so no lockout or rate limit interferes.
     """
     known: list[float] = []
     unknown: list[float] = []
     answers = set()
-    for n in range(rounds):
-        pair = [("erin", f"10.1.{n}.1", known), (f"nobody-{n}", f"10.2.{n}.1", unknown)]
-        for user, address, times in pair if n % 2 else reversed(pair):
-            took, answer = attempt(client, token, user, "not her password", address)
-            times.append(took)
-            answers.add((answer.status_code, message(answer)))
+    with timed_logins(server) as seconds:
+        for n in range(rounds):
+            pair = [("erin", f"10.1.{n}.1", known), (f"nobody-{n}", f"10.2.{n}.1", unknown)]
+            for user, address, times in pair if n % 2 else reversed(pair):
+                _, answer = attempt(client, token, user, "not her password", address)
+                times.append(seconds[-1])
+                answers.add((answer.status_code, message(answer)))
+    assert len(seconds) == 2 * rounds
     return statistics.median(known), statistics.median(unknown), answers
 
 
@@ -56,10 +93,8 @@ def test_known_and_unknown_users_fail_alike_and_in_the_same_time(secured: Any) -
     client = server.test_client()
     token = form_token(client.get("/login").get_data(as_text=True))
     attempt(client, token, "nobody-warm-up", "x", "10.9.9.9")
-    known, unknown, answers = failed_login_medians(client, token)
+    known, unknown, answers = failed_login_medians(server, client, token)
     assert len(answers) == 1 and next(iter(answers))[0] == 401  # the very same answer
-    if max(known, unknown) > 1.2 * min(known, unknown):  # a busy shared machine: measure once more before judging
-        known, unknown, _ = failed_login_medians(client, token)
     print(f"median failed login over 20: known user {known * 1000:.1f} ms, unknown user {unknown * 1000:.1f} ms")
     assert max(known, unknown) <= 1.2 * min(known, unknown), (known, unknown)
 
@@ -69,7 +104,7 @@ def test_a_stranger_at_another_address_cannot_lock_a_user_out(secured: Any) -> N
     stranger = server.test_client()
     token = form_token(stranger.get("/login").get_data(as_text=True))
     for _ in range(MAX_FAILURES + 2):
-        _, answer = attempt(stranger, token, "pat", "guessing guessing", "198.51.100.7")
+        attempt(stranger, token, "pat", "guessing guessing", "198.51.100.7")
     _, locked = attempt(stranger, token, "pat", PASSWORD, "198.51.100.7")
     assert locked.status_code == 401 and "Too many failed attempts" in message(locked)
     # The same lock message for a name that does not exist: the lock tells nothing about who exists.
@@ -120,3 +155,15 @@ def test_a_good_next_is_kept_and_a_wrong_form_token_refused(secured: Any) -> Non
     assert answer.headers["Location"] == "/league?lang=zh"
     forged = server.test_client().post("/login", data={"csrf": "made-up", "user": "erin", "password": PASSWORD})
     assert forged.status_code == 400 and "expired" in forged.get_data(as_text=True)
+
+
+def test_a_shared_link_in_chinese_lands_on_a_chinese_login_page(secured: Any) -> None:
+    server, _ = secured
+    client = server.test_client()
+    first = client.get("/metric/data_accuracy?lang=zh", environ_base={"REMOTE_ADDR": "10.88.0.1"})
+    assert first.status_code == 302 and first.headers["Location"].startswith("/login?next=")
+    page = client.get(first.headers["Location"], environ_base={"REMOTE_ADDR": "10.88.0.1"},
+                      headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="zh-CN"' in page and "登录" in page
+    english = client.get("/login?next=%2F", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert 'lang="en"' in english

@@ -110,3 +110,17 @@ def test_csv_exports_open_in_spreadsheets_with_names_beside_ids() -> None:
     frame = labelled(pl.DataFrame({"department": ["rnd_lab"], "value": [0.9], "rows": [10]}), "department", "zh")
     text = csv_text(frame)
     assert text.startswith("\ufeff") and text.splitlines()[1] == "rnd_lab,研发实验室,0.9,10"
+
+
+@pytest.mark.parametrize("unit, raw, shown", [
+    ("percent", 0.9593067068575735, "0.959"), ("hours", 1452.7150000000001, "1452.7"), ("days", 3.90909, "3.9"),
+    ("cny", 261488.7, "261489.0"), ("score", 4.293193717277487, "4.29"), ("per_day", 23297.387, "23297.0"),
+])
+def test_exports_carry_the_value_as_shown_and_the_raw_value_beside_it(unit: str, raw: float, shown: str) -> None:
+    from metrics.semantics.model import Unit
+
+    frame = labelled(pl.DataFrame({"department": ["hr"], "value": [raw], "rows": [10]}), "department", "en",
+                     Unit(unit))
+    header, row = csv_text(frame).lstrip("\ufeff").splitlines()
+    assert header == "department,department_name,value,rows,value_raw"
+    assert row.split(",")[2] == shown and float(row.split(",")[4]) == raw

@@ -66,9 +66,10 @@ def test_shared_keeps_only_what_carries_between_pages() -> None:
 
 def test_filters_apply_the_department_only_where_it_is_a_dimension() -> None:
     view = ViewState(department="finance")
-    assert view.filters(TODAY, ("department", "domain")) == Filters(date(2026, 10, 1), date(2026, 11, 1),
-                                                                      (("department", "finance"),))
-    assert view.filters(TODAY, ("phase_id",)).where == ()
+    assert view.filters(TODAY, ("department", "domain"), "department") == Filters(
+        date(2026, 10, 1), date(2026, 11, 1), (("department", "finance"),))
+    assert view.filters(TODAY, ("phase_id",), "department").where == ()
+    assert view.filters(TODAY, ("department", "region"), "region").where == (("region", "finance"),)
 
 
 def test_custom_period_ends_inclusive_and_a_backwards_range_is_a_usage_error() -> None:

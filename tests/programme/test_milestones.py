@@ -220,7 +220,7 @@ def test_a_snapshot_whose_plan_cannot_be_read_says_so_instead_of_counting_nothin
         """The demo engine with a plan source that is not declared."""
 
         def __init__(self, engine: Any) -> None:
-            self.wrapped, self.config = engine, SimpleNamespace(plan_source="nowhere")
+            self.wrapped, self.config = engine, SimpleNamespace(plan_source="nowhere", data_path=engine.config.data_path)
 
         def __getattr__(self, name: str) -> Any:
             return getattr(self.wrapped, name)

@@ -5,6 +5,7 @@ Other test_snapshot_* modules import from here (it holds no tests of its own).
 from __future__ import annotations
 
 import email
+import re
 import socket
 import textwrap
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ def smtp_server() -> Iterator[SmtpServer]:
 def write_config(folder: Path, demo_db: Path, smtp_port: int, snapshots: str, vantage: str = "") -> Path:
     """The demo's config over the demo database built once per test run, with SMTP on 127.0.0.1 and snapshots."""
     demo = (ROOT / "config" / "demo.toml").read_text(encoding="utf-8")
+    demo = re.sub(r"(?ms)^\[(snapshots|alerts)\.[^\n]*\n.*?(?=^\[|\Z)", "", demo)  # the test declares its own
     demo = demo.replace("sqlite:///{data_dir}/demo.sqlite", f"sqlite:///{demo_db}")
     settings = (f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp_port}\npublic_url = "https://vantage.example.com"\n'
                 'smtp_sender = "vantage@example.com"\n' + textwrap.dedent(vantage))

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from config.settings import load_config
-from metrics.semantics.format import format_value
+from metrics.semantics.format import format_value, rounded
 from snapshots import commands
 from snapshots.delivery import drain
 from snapshots.outbox import Outbox
@@ -71,8 +71,9 @@ def test_the_message_that_arrives(tmp_path: Path, data_dir: Path, smtp_server: S
         assert out.returncode == 0, out.stderr
         (expected,) = json.loads(out.stdout)
         row = rows[key]
-        for column in ("value", "previous", "delta", "baseline", "target"):
-            assert float(row[column]) == expected[column], (key, column)
+        for column in ("value", "previous", "delta", "baseline", "target"):  # as shown, and raw beside
+            assert float(row[f"{column}_raw"]) == expected[column], (key, column)
+            assert float(row[column]) == rounded(expected[column], _unit(key)), (key, column, row[column])
         for column in ("status", "target_date", "start", "end_exclusive", "data_as_of"):
             assert row[column] == expected[column], (key, column)
         assert int(row["rows"]) == expected["rows"] and row["stale"] == "False" and row["problem"] == ""

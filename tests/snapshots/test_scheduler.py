@@ -154,4 +154,4 @@ def test_clock_starts_where_told_and_runs() -> None:
 def test_scheduler_without_snapshots_is_a_config_error(tmp_path: Path, data_dir: Path) -> None:
     config = write_config(tmp_path, data_dir / "demo.sqlite", 25, "")
     out = run_cli("--config", str(config), "scheduler", "--once", data_dir=tmp_path / "data")
-    assert out.returncode == 2 and "no snapshots are declared" in out.stderr and "To fix this" in out.stderr
+    assert out.returncode == 2 and "no snapshots or alerts are declared" in out.stderr and "To fix this" in out.stderr

@@ -34,7 +34,7 @@ def test_department_snapshot_numbers_are_the_departments(tmp_path: Path, data_di
         mine = json.loads(run_cli("query", key, "--where", "department=finance", "--format", "json",
                                   data_dir=data_dir).stdout)[0]
         everyone = json.loads(run_cli("query", key, "--format", "json", data_dir=data_dir).stdout)[0]
-        assert float(rows[key]["value"]) == mine["value"] != everyone["value"]
+        assert float(rows[key]["value_raw"]) == mine["value"] != everyone["value"]
 
 
 def test_department_snapshot_refuses_what_is_outside_the_scope(tmp_path: Path, data_dir: Path) -> None:

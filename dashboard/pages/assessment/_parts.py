@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from core import labels
 from core.i18n import t
-from dashboard.filters import ALL_DEPARTMENTS
+from dashboard.filters import ALL_DEPARTMENTS, first_department_options, offers_departments
 from dashboard.pages.assessment._words import assessment_label
 from dashboard.state import ViewState
 from metrics.semantics.format import format_value
@@ -26,6 +26,7 @@ STATUS_SYMBOL = {"on_track": "✓", "at_risk": "!", "off_track": "✕", "unknown
 class ids:
     VIEW = "assessment-view"
     DEPARTMENT = "assessment-department"
+    DEPARTMENT_FIELD = "assessment-department-field"
     RADAR = "assessment-radar"
     PATH = "assessment-path"
     SCORECARD = "assessment-scorecard"
@@ -66,11 +67,11 @@ def drill_view(view: ViewState, assessment_id: str, dimension: str) -> ViewState
 
 def department_bar(view: ViewState, lang: str) -> html.Div:
     """The one filter that applies here: whose maturity (the whole programme or one department)."""
-    options = [{"label": t("filter.all_departments", lang), "value": ALL_DEPARTMENTS}] + [
-        {"label": labels.value_label("department", d, lang), "value": d} for d in labels.VALUES["department"]]
+    options = first_department_options(lang, view.department)  # the data's arrive by callback
     return html.Div([dbc.Label(t("filter.department", lang), html_for=ids.DEPARTMENT),
                      dbc.Select(id=ids.DEPARTMENT, value=view.department or ALL_DEPARTMENTS, options=options)],
-                    className="filter-field assessment-department")
+                    className="filter-field assessment-department", id=ids.DEPARTMENT_FIELD,
+                    hidden=not offers_departments())
 
 
 def scorecard(found: Sequence[Assessment], chosen: Selected | None, view: ViewState, path: str,

@@ -7,6 +7,10 @@ from core.i18n import register, t
 
 register({
     "nav.assessment": ("Maturity", "成熟度"),
+    "assessment.needs": ("This page judges maturity by rules over KPIs and a self-assessment questionnaire: register "
+                         "the metrics it reads, missing here: {metrics} (the default metric pack declares them).",
+                         "此页面依据指标规则和自评问卷评估成熟度：请注册它读取的指标，当前缺少：{metrics}"
+                         "（默认指标包中已声明这些指标）。"),
     "assessment.method": (
         "Each dimension scores 1-5: declared rules over the KPIs of the month before an assessment, blended 70 / 30 "
         "with the self-assessment questionnaire. Choose a score to see its rules.",

@@ -12,13 +12,16 @@ from core.i18n import t
 from dashboard import context
 from dashboard.components import error_block, warning_block
 from dashboard.figures import blank
-from dashboard.filters import ALL_DEPARTMENTS
+from dashboard.filters import ALL_DEPARTMENTS, register_department_options
+from dashboard.needs import Missing, Setup, listing, unmet, unmet_page, unregistered
 from dashboard.pages.assessment._figures import PATH_HEIGHT, RADAR_HEIGHT, path_figure, radar_figure
 from dashboard.pages.assessment._parts import department_bar, drill_view, ids, rules_panel, scorecard, selected
 from dashboard.safe import guarded
 from dashboard.state import ViewState
 from metrics.engine.periods import add_months, month_start
+from metrics.pack.maturity import QUESTIONNAIRE
 from programme.assessment import assessments, monthly_levels
+from programme.maturity import DIMENSIONS
 
 PATH = "/assessment"
 
@@ -30,14 +33,25 @@ def page_title(**_: Any) -> str:
         return "Programme maturity · Vantage"
 
 
+def needs(found: Setup) -> Missing | None:
+    """The metrics the maturity rules read, and the questionnaire, registered."""
+    absent = unregistered(found.catalogue, (*(k for d in DIMENSIONS for k in d.metrics()), QUESTIONNAIRE))
+    if not absent:
+        return None
+    return Missing("assessment.needs", "Programme assessment and the improvement loop",
+                   "programme-assessment-and-the-improvement-loop", {"metrics": listing(absent)})
+
+
 dash.register_page(__name__, path=PATH, name="Maturity", title=page_title, order=5, nav=True,
-                   label_key="nav.assessment")
+                   label_key="nav.assessment", needs=needs)
 
 
 def layout(**query: Any) -> html.Div:
     """The page skeleton for the URL's view; the charts, the scorecard and the rules are filled by one callback."""
     view, problems = ViewState.from_query(query)
     lang = view.lang(context.default_language())
+    if (gap := unmet(needs)) is not None:
+        return unmet_page(gap, t("assessment.title", lang), lang, "page-assessment")
     theme = view.theme_name()
     graph = {"displayModeBar": False}
     return html.Div([
@@ -73,7 +87,7 @@ def render(data: dict, pathname: str) -> tuple:
     view = ViewState.from_data(data)
     lang, theme = view.lang(context.default_language()), view.theme_name()
     today = context.today()
-    where = (("department", view.department),) if view.department else ()
+    where = ((context.scope_dimension(), view.department),) if view.department else ()
     found = assessments(engine, today, where)
     start = add_months(month_start(found[0].assessed_on), -3) if found else add_months(month_start(today), -18)
     monthly = monthly_levels(engine, start, month_start(today), where)
@@ -91,6 +105,8 @@ def render(data: dict, pathname: str) -> tuple:
 
 
 def register_callbacks(app: Dash) -> None:
+    register_department_options(app, ids.DEPARTMENT, ids.DEPARTMENT_FIELD, ids.VIEW)
+
     @app.callback(Output(ids.RADAR, "figure"), Output(ids.PATH, "figure"), Output(ids.SCORECARD, "children"),
                   Output(ids.DRILL, "children"), Output(ids.NOTE, "children"),
                   Input(ids.VIEW, "data"), State(context.LOCATION, "pathname"))

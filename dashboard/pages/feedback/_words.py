@@ -6,6 +6,10 @@ from core.i18n import STRINGS, register, t
 register({
     "nav.feedback": ("Improvement", "持续改进"),
     "feedback.title": ("Improvement loop", "持续改进"),
+    "feedback.needs": ("This page reads the monthly user survey: register its metrics, missing here: {metrics} "
+                       "(metrics/pack/feedback.py declares them over the survey's responses).",
+                       "此页面读取每月用户调查：请注册其指标，当前缺少：{metrics}"
+                       "（metrics/pack/feedback.py 基于调查答卷声明了这些指标）。"),
     "feedback.method": ("What users say in the monthly feedback survey, the complaints behind it, and the rule "
                         "changes made in response.", "用户在每月反馈调查中的意见、背后的投诉主题，以及据此做出的规则变更。"),
     "feedback.themes": ("Most frequent complaints", "最常见的投诉"),

@@ -14,6 +14,7 @@ from dashboard import context
 from dashboard.components import error_block, kpi_tile, tile_placeholder, warning_block
 from dashboard.figures import blank, trend_window
 from dashboard.filters import filter_bar, register_filter_callback
+from dashboard.needs import Missing, Setup, listing, unmet, unmet_page, unregistered
 from dashboard.pages.feedback._parts import TILES, history_table, ids, review_links, shift_figure, themes_figure
 from dashboard.safe import guarded
 from dashboard.state import ViewState
@@ -33,14 +34,25 @@ def page_title(**_: Any) -> str:
         return "Improvement loop · Vantage"
 
 
+def needs(found: Setup) -> Missing | None:
+    """The survey's metrics, registered."""
+    absent = unregistered(found.catalogue, TILES)
+    if not absent:
+        return None
+    return Missing("feedback.needs", "Programme assessment and the improvement loop",
+                   "programme-assessment-and-the-improvement-loop", {"metrics": listing(absent)})
+
+
 dash.register_page(__name__, path=PATH, name="Improvement loop", title=page_title, order=7, nav=True,
-                   label_key="nav.feedback")
+                   label_key="nav.feedback", needs=needs)
 
 
 def layout(**query: Any) -> html.Div:
     """The page skeleton for the URL's view; tiles, charts and the history are filled by callbacks."""
     view, problems = ViewState.from_query(query)
     lang = view.lang(context.default_language())
+    if (gap := unmet(needs)) is not None:
+        return unmet_page(gap, t("feedback.title", lang), lang, "page-feedback")
     theme = view.theme_name()
     catalogue = context.engine().catalogue
     graph = {"displayModeBar": False}
@@ -78,7 +90,7 @@ def tile(key: str, view: ViewState) -> Any:
     engine = context.engine()
     lang, theme = view.lang(context.default_language()), view.theme_name()
     metric = engine.metric(key)
-    filters = view.filters(context.today(), metric.dimensions)
+    filters = view.filters(context.today(), metric.dimensions, engine.config.scope_dimension)
     last = (filters.end - timedelta(days=1)).replace(day=1)
     spark = engine.trend(key, filters.with_period(add_months(last, 1 - SPARK_MONTHS), add_months(last, 1))).data
     answer = engine.headline(key, filters)
@@ -92,7 +104,7 @@ def charts(view: ViewState) -> tuple:
     engine = context.engine()
     lang, theme = view.lang(context.default_language()), view.theme_name()
     metric = engine.metric("complaint_share")
-    filters = view.filters(context.today(), metric.dimensions)
+    filters = view.filters(context.today(), metric.dimensions, engine.config.scope_dimension)
     counts = theme_counts(engine, filters)
     baseline = engine.baseline_period(metric)
     start = trend_window(filters.end, engine.programme_start(), baseline[0] if baseline else None)

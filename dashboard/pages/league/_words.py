@@ -6,6 +6,9 @@ from core.i18n import register
 register({
     "nav.league": ("League table", "部门排名"),
     "league.title": ("Department league table", "部门排名表"),
+    "league.needs": ("This page ranks departments: give at least one KPI a '{dimension}' dimension, the column that "
+                     "names each record's department.",
+                     "此页面对各部门排名：请至少为一个指标声明“{dimension}”维度，即标明每条记录所属部门的列。"),
     "league.method": (
         "Ranked by the share of each department's KPIs that meet their target: the same target as the programme's "
         "for rates, averages and durations, the department's own for sums such as hours saved. A KPI with too few "

@@ -14,11 +14,13 @@ from core.i18n import t
 from dashboard import context
 from dashboard.components import error_block, warning_block
 from dashboard.filters import filter_bar, register_filter_callback
+from dashboard.needs import Missing, Setup, unmet, unmet_page
 from dashboard.pages.league._parts import SORT, ids, league_frame, league_table, legend, sorted_view
 from dashboard.safe import guarded
 from dashboard.state import ViewState
 from metrics.engine.periods import Filters
-from programme.league import League, league
+from metrics.semantics.model import listed
+from programme.league import DEPARTMENT, League, league
 
 PATH = "/league"
 
@@ -30,14 +32,24 @@ def page_title(**_: Any) -> str:
         return "Department league table · Vantage"
 
 
+def needs(found: Setup) -> Missing | None:
+    """A listed KPI broken down by department: the table's columns."""
+    if any(DEPARTMENT in m.dimensions for m in listed(found.catalogue).values()):
+        return None
+    return Missing("league.needs", "Programme assessment and the improvement loop",
+                   "programme-assessment-and-the-improvement-loop", {"dimension": DEPARTMENT})
+
+
 dash.register_page(__name__, path=PATH, name="League table", title=page_title, order=6, nav=True,
-                   label_key="nav.league")
+                   label_key="nav.league", needs=needs)
 
 
 def layout(**query: Any) -> html.Div:
     """The page skeleton for the URL's view; the table is filled by a callback."""
     view, problems = ViewState.from_query(query)
     lang = view.lang(context.default_language())
+    if (gap := unmet(needs)) is not None:
+        return unmet_page(gap, t("league.title", lang), lang, "page-league")
     return html.Div([
         dcc.Store(id=ids.VIEW, data=view.to_data()),
         html.Div([

@@ -46,9 +46,9 @@ class Scope:
 
 def scope(engine: Questions, metric: Metric, view: ViewState, today: date) -> Scope:
     """Where the view stands on the metric's drill path (the engine says which level comes next)."""
-    base = view.filters(today, metric.dimensions)
+    base = view.filters(today, metric.dimensions, engine.config.scope_dimension)
     path = tuple(view.drill)
-    from_filter = bool(view.department) and metric.drill_path[:1] == ("department",)
+    from_filter = bool(view.department) and metric.drill_path[:1] == (engine.config.scope_dimension,)
     if from_filter:
         path = (view.department, *path)
     path = path[: len(metric.drill_path)]
@@ -166,7 +166,7 @@ def _cell(column: str, value: Any, lang: str) -> Any:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:,.2f}"
-    if column in labels.VALUES or column in labels.SAME_AS:
+    if labels.has_names(column):
         return labels.value_label(column, value, lang)
     return "—" if value is None else str(value)
 

@@ -32,6 +32,15 @@ class ids:
     PAGER = "metric-pager"
     PAGER_SLOT = "metric-pager-slot"
     EXPLAIN = "metric-explain"
+    WHY = "metric-why"
+    CHECKINS = "metric-checkins"  # the owner's check-ins, newest first
+    CHECKIN_FORM = "metric-checkin-form"
+    CHECKIN_PERIOD = "metric-checkin-period"
+    CHECKIN_STATUS = "metric-checkin-status"
+    CHECKIN_NOTE = "metric-checkin-note"
+    CHECKIN_SUBMIT = "metric-checkin-submit"
+    CHECKIN_MESSAGE = "metric-checkin-message"
+    CHECKIN_SAVED = "metric-checkin-saved"  # set when one is written: the timeline is drawn again
     EXPORT_TREND = "metric-export-trend"
     EXPORT_BREAKDOWN = "metric-export-breakdown"
     EXPORT_RECORDS = "metric-export-records"

@@ -14,10 +14,13 @@ from dashboard.state import ViewState
 from metrics.engine.answers import Answer, Explanation, Headline
 from metrics.engine.baselines import Restatement
 from metrics.engine.periods import Filters
-from metrics.semantics.format import format_value
+from metrics.semantics.format import PRECISION, format_value
 from metrics.semantics.model import Metric, Unit
 
 EXPORT_ROWS = 100_000  # the most records one CSV export carries
+# The rows of "how this is computed" that are code or commands: shown only with "analyst details" on.
+ANALYST_ROWS = ("explain.kind", "explain.source", "explain.time_column", "explain.formula", "explain.row_filter",
+                "explain.definition", "explain.cli")
 
 
 def explain_panel(metric: Metric, explained: Explanation, answer: Answer[Headline], view: ViewState,
@@ -28,6 +31,7 @@ def explain_panel(metric: Metric, explained: Explanation, answer: Answer[Headlin
                         for d, v in explained["filters"]["where"]) or t("explain.none", lang)
     baseline = explained.get("baseline_period")
     rows: list[tuple[str, str | html.Code]] = [
+        ("explain.measures", metric.description(lang)),
         ("explain.kind", explained["kind"]),
         ("explain.source", f"{explained['source']}.{explained['table']}"),
         ("explain.time_column", explained["time_column"]),
@@ -45,7 +49,8 @@ def explain_panel(metric: Metric, explained: Explanation, answer: Answer[Headlin
     ]
     items: list[Any] = []
     for key, value in rows:
-        items += [html.Dt(t(key, lang)), html.Dd(value)]
+        hidden = " analyst-only" if key in ANALYST_ROWS else ""  # code and commands: behind "analyst details"
+        items += [html.Dt(t(key, lang), className=hidden.strip()), html.Dd(value, className=hidden.strip())]
     return html.Dl(items, className="explain-list")
 
 
@@ -62,8 +67,15 @@ def _filters_of(explained: Explanation) -> Filters:
     return Filters(date.fromisoformat(f["start"]), date.fromisoformat(f["end"]), tuple(tuple(w) for w in f["where"]))
 
 
-def labelled(frame: pl.DataFrame, dimension: str, lang: str) -> pl.DataFrame:
-    """A breakdown with the human name of each value beside its id."""
+def labelled(frame: pl.DataFrame, dimension: str, lang: str, unit: Unit | None = None) -> pl.DataFrame:
+    """A breakdown with the human name of each value beside its id; with a unit, its value rounded as shown and the
+    raw value beside it (value_raw)."""
     names = [labels.value_label(dimension, v, lang) for v in frame[dimension]]
-    return frame.with_columns(pl.Series(f"{dimension}_name", names)).select(
+    out = frame.with_columns(pl.Series(f"{dimension}_name", names)).select(
         [dimension, f"{dimension}_name", "value", "rows"])
+    return out if unit is None else shown_values(out, unit)
+
+
+def shown_values(frame: pl.DataFrame, unit: Unit) -> pl.DataFrame:
+    """An export's value column rounded to the precision the dashboard shows it with; the raw value last."""
+    return frame.with_columns(pl.col("value").round(PRECISION[unit]), value_raw=pl.col("value"))

@@ -14,7 +14,7 @@ from dashboard.components import error_block, kpi_tile
 from dashboard.figures import DefinitionChange, breakdown_figure, trend_figure, trend_window
 from dashboard.pages.metric import _drill as drill
 from dashboard.pages.metric._ids import ids
-from dashboard.pages.metric._parts import EXPORT_ROWS, explain_panel, labelled, restated_note
+from dashboard.pages.metric._parts import EXPORT_ROWS, explain_panel, labelled, restated_note, shown_values
 from dashboard.safe import guarded
 from dashboard.state import ViewState
 from metrics.engine import history
@@ -185,7 +185,8 @@ def export(r: Request, what: str) -> dict:
     if what == ids.EXPORT_TREND:
         baseline = engine.baseline_period(r.metric)
         start = trend_window(s.filters.end, engine.programme_start(), baseline[0] if baseline else None)
-        frame = engine.trend(key, s.filters.with_period(start, s.filters.end), Grain.MONTH).data
+        frame = shown_values(engine.trend(key, s.filters.with_period(start, s.filters.end), Grain.MONTH).data,
+                             r.metric.unit)
         name = f"vantage-{key}-trend-{stamp}.csv"
     elif what == ids.EXPORT_RECORDS or s.at_records:
         frame = engine.detail(key, s.filters, 0, EXPORT_ROWS, r.view.sort or None, r.view.descending).data.rows
@@ -194,7 +195,7 @@ def export(r: Request, what: str) -> dict:
         dimension = s.dimension or (r.metric.dimensions[0] if r.metric.dimensions else None)
         if dimension is None:
             return no_update
-        frame = labelled(engine.breakdown(key, s.filters, dimension).data, dimension, r.lang)
+        frame = labelled(engine.breakdown(key, s.filters, dimension).data, dimension, r.lang, r.metric.unit)
         name = f"vantage-{key}-by-{dimension}-{stamp}.csv"
     context.audit("export", name, s.filters.params())
     return dcc.send_string(frame_csv(frame), name)

@@ -12,8 +12,10 @@ from core.i18n import t
 from dashboard import context
 from dashboard.components import error_block, warning_block
 from dashboard.filters import filter_bar, in_scope, register_filter_callback
+from dashboard.pages.metric import _checkins as checkins
 from dashboard.pages.metric import _drill as drill
 from dashboard.pages.metric import _views as views
+from dashboard.pages.metric import _why as why
 from dashboard.pages.metric._ids import ids
 from dashboard.safe import guarded, shown_message
 from dashboard.state import ViewState, from_search
@@ -46,7 +48,7 @@ def layout(key: str | None = None, **query: Any) -> html.Div:
                              f"open a KPI from the overview, or use one of: {', '.join(engine.catalogue)}")
         notes.append(error_block(unknown.message, lang))
         blocked = True
-    if metric is not None and view.department and "department" not in metric.dimensions:
+    if metric is not None and view.department and context.scope_dimension() not in metric.dimensions:
         notes.append(dbc.Alert(t("metric.not_filterable", lang, title=title), color="info", className="view-note"))
     scope = None
     if metric is not None:
@@ -110,8 +112,12 @@ def _body(view: ViewState, lang: str, key: str | None, scope: drill.Scope | None
             html.Div([html.Div(id=ids.RECORDS), html.Div(drill.pager(view, max(1, view.page)), id=ids.PAGER_SLOT)],
                      id=ids.RECORDS_WRAP, className="records d-none"),
         ], className="card-section drill-section"),
+        html.Section([html.H2(t("why.title", lang), className="section-title"), html.Div(id=ids.WHY)],
+                     className="card-section why-section"),
+        checkins.section(context.engine().catalogue.get(key or ""), lang, context.today(),
+                         scope.filters.end if scope else None),
         html.Details([html.Summary(t("explain.title", lang)), html.Div(id=ids.EXPLAIN)],
-                     className="card-section explain", open=True),
+                     className="card-section explain", open=False),
     ]
 
 
@@ -130,6 +136,8 @@ def _export_menu(lang: str) -> html.Div:
 def register_callbacks(app: Dash) -> None:
     register_filter_callback(app, ids.FILTERS, ids.VIEW)
     views.register_callbacks(app)
+    why.register_callbacks(app)
+    checkins.register_callbacks(app)
 
     # A click on a bar goes one level down in the browser: the bar carries the address it leads to and the view
     # that address stands for, so the page asks for the next level's numbers at once.

@@ -27,6 +27,7 @@ ROW_PX = 20
 LABEL_PX = 390  # the left margin that holds the row names
 TITLE_CHARS = 42
 DAY_MS = 86_400_000
+ELBOW_DAYS = 4  # a dependency's connector turns this many days before the dependant's start
 SEP = "|"  # joins a row's drill path in customdata and annotation names
 
 
@@ -205,28 +206,41 @@ def figure(gantt: Sequence[Row], today: date, lang: str, theme: str) -> go.Figur
     return fig
 
 
-def dependency_arrows(gantt: Sequence[Row], lang: str, theme: str) -> list[dict[str, Any]]:
-    """An arrow per dependency whose both milestones are rows: from the predecessor's end (actual, else planned; an
-    open one ends today at the earliest) to the dependant's planned start; in the slippage colour when the
-    predecessor ends after that start."""
+def dependency_arrows(gantt: Sequence[Row], lang: str, theme: str
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A connector per dependency whose both milestones are rows, as Gantt charts draw them: from the predecessor's
+    end (actual, else planned; an open one ends today at the earliest) along its row, down (or up) just before the
+    dependant's planned start, into it, with an arrowhead there. In the slippage colour, and drawn over the bars,
+    when the predecessor ends after that start (it held the dependant up); else thin and grey, under the bars.
+    Returns the connectors (shapes) and the arrowheads (annotations, which say which depends on which on hover)."""
     p = palette(theme)
     row_of = {r.milestone_id: i for i, r in enumerate(gantt) if r.level == 2}
-    arrows = []
+    lines: list[dict[str, Any]] = []
+    heads: list[dict[str, Any]] = []
     for i, r in enumerate(gantt):
         for before in r.depends_on:
             j = row_of.get(before)
-            if j is None or r.planned is None:
+            first = gantt[j] if j is not None else None
+            ends = (first.actual or first.planned or (None, None))[1] if first is not None else None
+            if j is None or ends is None or r.planned is None:
                 continue  # the predecessor is outside the focus
-            first = gantt[j]
-            ends = first.actual[1] if first.actual else first.planned[1] if first.planned else None
-            if ends is None:
-                continue
-            colour = colours(theme)["late"] if ends > r.planned[0] else p.muted  # it held the dependant up
-            arrows.append(dict(
-                x=r.planned[0].isoformat(), y=i, ax=ends.isoformat(), ay=j, xref="x", yref="y", axref="x",
-                ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.2, arrowcolor=colour,
-                standoff=1, startstandoff=1, opacity=0.85, hovertext=t("programme.depends", lang, after=r.milestone_id, before=before)))
-    return arrows
+            held = ends > r.planned[0]
+            colour = colours(theme)["late"] if held else p.muted
+            x0, x1 = _epoch_ms(ends + timedelta(days=1)), _epoch_ms(r.planned[0])
+            elbow = x1 - ELBOW_DAYS * DAY_MS
+            lines.append(dict(type="path", xref="x", yref="y", path=f"M {x0},{j} H {elbow} V {i} H {x1}",
+                              line=dict(color=colour, width=1.4 if held else 1), opacity=0.9 if held else 0.55,
+                              layer="above" if held else "below"))
+            heads.append(dict(x=r.planned[0].isoformat(), y=i, xref="x", yref="y", ax=-10, ay=0, axref="pixel",
+                              ayref="pixel", text="", showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=1.4,
+                              arrowcolor=colour, standoff=0,
+                              hovertext=t("programme.depends", lang, after=r.milestone_id, before=before)))
+    return lines, heads
+
+
+def _epoch_ms(day: date) -> int:
+    """A day as plotly's date axes take it in a shape's path: milliseconds since 1970-01-01."""
+    return (day - date(1970, 1, 1)).days * DAY_MS
 
 
 def _ms(start: date, end: date) -> int:
@@ -254,7 +268,9 @@ def _decorate(fig: go.Figure, gantt: Sequence[Row], key: list[str], today: date,
         notes.append(dict(x=0, xref="paper", y=i, yref="y", xanchor="left", xshift=-LABEL_PX + 10 + 18 * r.level,
                           text=text, showarrow=False, align="left", captureevents=True, name=key[i],
                           font=dict(size=13 if r.level < 2 else 12.5, color=p.text), hovertext=r.hover))
-    notes += dependency_arrows(gantt, lang, theme)
+    connectors, heads = dependency_arrows(gantt, lang, theme)
+    shapes += connectors
+    notes += heads
     days = [d for r in gantt for d in (*(r.planned or ()), *(r.actual or ()))]
     if days:
         first, last = min(days), max(days)

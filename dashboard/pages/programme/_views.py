@@ -92,7 +92,8 @@ def head(r: Request) -> tuple:
         cli = cli_command(r.engine.metric(PROGRAMME_KPIS[0]), custom, filters)
     window_block = [html.Div(t("programme.window", r.lang, period=shown), className="filter-period-label"),
                     html.Div(t("programme.window_hint", r.lang), className="filter-note"),
-                    html.Code(cli, className="programme-cli", title=t("programme.cli", r.lang)) if cli else None]
+                    html.Code(cli, className="programme-cli analyst-only", title=t("programme.cli", r.lang))
+                    if cli else None]
     notes = dbc.Alert(r.focus.problem[:1].upper() + r.focus.problem[1:] + ".", color="warning",
                       className="view-warning", dismissable=True) if r.focus.problem else None
     crumbs = parts.crumbs(r.plan, r.focus, r.address, r.path, r.lang, r.engine.catalogue.get)

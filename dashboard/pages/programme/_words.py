@@ -10,6 +10,10 @@ from core.i18n import register
 STRINGS: dict[str, tuple[str, str]] = {
     "nav.programme": ("Programme", "项目群"),
     "programme.root": ("Whole programme", "整个项目群"),
+    "programme.needs": ("This page shows the programme plan: declare the source that holds its phases, workstreams "
+                        "and milestones tables under [sources.NAME] and name it with plan_source under [vantage].",
+                        "此页面展示项目计划：请在 [sources.NAME] 下声明存放阶段（phases）、工作流（workstreams）和"
+                        "里程碑（milestones）表的数据源，并在 [vantage] 下用 plan_source 指明它。"),
     "programme.window": ("Programme to date: {period}", "项目至今：{period}"),
     "programme.window_hint": ("Milestone KPIs count the milestones planned to finish in this period.",
                               "里程碑指标统计计划在此期间完成的里程碑。"),

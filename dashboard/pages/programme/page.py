@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from core.i18n import t
 from dashboard import context
 from dashboard.components import warning_block
+from dashboard.needs import Missing, Setup, refused_page, unmet, unmet_page
 from dashboard.pages.programme import _gantt as gantt
 from dashboard.pages.programme import _views as views
 from dashboard.pages.programme._ids import ids
@@ -27,8 +28,16 @@ def page_title(**_: Any) -> str:
         return "Programme · Vantage"
 
 
+def needs(found: Setup) -> Missing | None:
+    """The plan: a declared source, named by plan_source, that holds its tables."""
+    source = found.config.plan_source
+    if source and source in found.config.sources:
+        return None
+    return Missing("programme.needs", "Configuration", "configuration")
+
+
 dash.register_page(__name__, path=PATH, name="Programme", title=page_title, order=1, nav=True,
-                   label_key="nav.programme")
+                   label_key="nav.programme", needs=needs)
 
 
 def layout(**query: Any) -> html.Div:
@@ -36,6 +45,10 @@ def layout(**query: Any) -> html.Div:
     address, problems = address_of(query)
     view = address.view
     lang = view.lang(context.default_language())
+    if (gap := unmet(needs)) is not None:
+        return unmet_page(gap, t("nav.programme", lang), lang, "page-programme")
+    if (refused := refused_page(PATH, t("nav.programme", lang), lang, "page-programme")) is not None:
+        return refused
     at_milestone = len(view.drill) >= 3
     section = lambda title, *body, cls="": html.Section(  # noqa: E731
         [html.H2(title, className="section-title"), *body], className="card-section " + cls)

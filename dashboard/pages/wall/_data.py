@@ -22,6 +22,7 @@ from metrics.engine.periods import Filters, add_months
 from metrics.engine.protocol import Questions
 from metrics.semantics.format import format_delta, format_value
 from metrics.semantics.model import Metric, listed
+from programme.checkins import current_in, month_of
 
 Props = dict[str, dict[str, Any]]
 Shown = list[tuple[Metric, Answer[Headline] | None]]  # the KPIs a slide shows, with the engine's answer (None: failed)
@@ -59,9 +60,10 @@ def overview_props(engine: Questions, n: int, s: Slide, theme: str, today: date)
         shown.append((catalogue[key], answer))
     others: Shown = []
     for key, metric in catalogue.items():
-        if key in RESULTS or (s.department and "department" not in metric.dimensions):
+        if key in RESULTS or (s.department and engine.config.scope_dimension not in metric.dimensions):
             continue
-        filters = ViewState(period=s.period, department=s.department).filters(today, metric.dimensions)
+        filters = ViewState(period=s.period, department=s.department).filters(today, metric.dimensions,
+                                                                                engine.config.scope_dimension)
         others.append((metric, guarded(lambda: engine.headline(key, filters), lambda _m: None, lang)))
     everyone = shown + others
     status = [_status(a) for _, a in everyone]
@@ -101,9 +103,10 @@ def card_props(engine: Questions, n: int, metric: Metric, s: Slide, today: date,
                size: str) -> tuple[Props, Answer[Headline] | None]:
     """A KPI card's properties and the engine's answer (None when it could not be computed)."""
     key, lang = metric.key, s.language
-    if s.department and "department" not in metric.dimensions:
+    if s.department and engine.config.scope_dimension not in metric.dimensions:
         return _card_message(n, metric, size, t("wall.not_filterable", lang), "not-filterable"), None
-    filters = ViewState(period=s.period, department=s.department).filters(today, metric.dimensions)
+    filters = ViewState(period=s.period, department=s.department).filters(today, metric.dimensions,
+                                                                            engine.config.scope_dimension)
 
     def compute() -> tuple[Props, Answer[Headline] | None]:
         answer = engine.headline(key, filters)
@@ -139,6 +142,9 @@ def _card_answer(engine: Questions, n: int, metric: Metric, answer: Answer[Headl
         props.update(_spark(engine, n, metric, filters, h.target, lang, theme, size))
     if size == "focus":
         props[card(n, key, "projection")] = {"children": h.decision.sentence(lang)}
+        said = current_in(engine.config.data_path, key, month_of(h.decision.end - timedelta(days=1)))
+        props[card(n, key, "checkin")] = {"children": t("checkin.owner_says", lang, line=said.line(lang))
+                                          if said else ""}
     return props
 
 
@@ -155,7 +161,7 @@ def _card_message(n: int, metric: Metric, size: str, message: str, state: str) -
     if size in SPARK:
         props.update({card(n, key, "spark"): {"src": ""}, card(n, key, "span"): blank})
     if size == "focus":
-        props[card(n, key, "projection")] = blank
+        props[card(n, key, "projection")] = props[card(n, key, "checkin")] = blank
     return props
 
 

@@ -71,6 +71,7 @@ def kpi_card(n: int, metric: Metric, lang: str, size: str) -> html.Div:
         html.Div(id=card(n, key, "delta"), className="wall-delta"),
         html.Div(id=card(n, key, "facts"), className="wall-facts"),
         html.Div(id=card(n, key, "projection"), className="wall-projection") if size == "focus" else None,
+        html.Div(id=card(n, key, "checkin"), className="wall-note wall-checkin") if size == "focus" else None,
         html.Div(id=card(n, key, "note"), className="wall-note"),
     ], id=card(n, key, ""), className=f"wall-card wall-card-{size} edge-unknown", **{"data-metric": key})
 

@@ -206,24 +206,31 @@ def test_only_roles_with_the_programme_page_get_its_numbers(runtime, role: Role,
                 views.request(data)
 
 
-def test_a_dependency_is_an_arrow_from_the_predecessors_end_to_the_dependants_start() -> None:
+def test_a_dependency_is_a_connector_from_the_predecessors_end_to_the_dependants_start() -> None:
     plan = small_plan()
     rows = gantt.rows(plan, pp.milestones(plan, TODAY), Focus(), TODAY, "en")
     fig = gantt.figure(rows, TODAY, "en", "light")
-    arrows = [a for a in fig.layout.annotations if a.showarrow and a.axref == "x"]
     at = {r.milestone_id: i for i, r in enumerate(rows)}
-    # A2 waits for A1 (done 30 Jul, A2 planned from 1 Jun: it held A2 up); B2 waits for A3 (open, overdue).
-    assert sorted((a.ay, a.y, a.ax, a.x) for a in arrows) == sorted([
-        (at["A1"], at["A2"], "2026-07-30", "2026-06-01"), (at["A3"], at["B2"], TODAY.isoformat(), "2026-11-01")])
-    assert {a.arrowcolor for a in arrows} == {gantt.colours("light")["late"]}
-    assert {a.hovertext for a in arrows} == {"A2 depends on A1", "B2 depends on A3"}
-    assert not any(a.name for a in arrows)  # an arrow is not a row name: a click on it drills nowhere
+    ms = gantt._epoch_ms
+    elbow = gantt.ELBOW_DAYS * gantt.DAY_MS
+    # A2 waits for A1 (done 30 Jul, A2 planned from 1 Jun: it held A2 up); B2 waits for A3 (open, overdue: today).
+    expected = {
+        f"M {ms(D('2026-07-31'))},{at['A1']} H {ms(D('2026-06-01')) - elbow} V {at['A2']} H {ms(D('2026-06-01'))}",
+        f"M {ms(TODAY) + gantt.DAY_MS},{at['A3']} H {ms(D('2026-11-01')) - elbow} V {at['B2']} "
+        f"H {ms(D('2026-11-01'))}"}
+    paths = [s for s in fig.layout.shapes if s.type == "path"]
+    assert {s.path for s in paths} == expected
+    assert {s.line.color for s in paths} == {gantt.colours("light")["late"]} and {s.layer for s in paths} == {"above"}
+    heads = [a for a in fig.layout.annotations if a.showarrow and a.axref == "pixel"]
+    assert sorted((a.x, a.y) for a in heads) == sorted([("2026-06-01", at["A2"]), ("2026-11-01", at["B2"])])
+    assert {a.hovertext for a in heads} == {"A2 depends on A1", "B2 depends on A3"}
+    assert not any(a.name for a in heads)  # an arrowhead is not a row name: a click on it drills nowhere
 
 
-def test_a_dependency_outside_the_focus_draws_no_arrow() -> None:
+def test_a_dependency_outside_the_focus_draws_nothing() -> None:
     plan = small_plan()
     rows = gantt.rows(plan, pp.milestones(plan, TODAY, Focus("pilot", "bpr")), Focus("pilot", "bpr"), TODAY, "en")
-    assert gantt.dependency_arrows(rows, "en", "light") == []  # B2's predecessor A3 is in another workstream
+    assert gantt.dependency_arrows(rows, "en", "light") == ([], [])  # B2's predecessor A3 is in another workstream
 
 
 def test_the_demo_plan_draws_every_dependency_once(runtime) -> None:  # noqa: ANN001 - the demo runtime
@@ -234,5 +241,6 @@ def test_the_demo_plan_draws_every_dependency_once(runtime) -> None:  # noqa: AN
     pairs = {(d, m) for m, deps in plan.milestones.select("milestone_id", "depends_on").iter_rows()
              for d in predecessors(deps)}
     assert len(pairs) >= 20
-    drawn = {tuple(a["hovertext"].split(" depends on "))[::-1] for a in gantt.dependency_arrows(rows, "en", "light")}
-    assert drawn == pairs
+    lines, heads = gantt.dependency_arrows(rows, "en", "light")
+    drawn = {tuple(a["hovertext"].split(" depends on "))[::-1] for a in heads}
+    assert drawn == pairs and len(lines) == len(pairs)
