@@ -36,8 +36,10 @@ DRILL = "/metric/data_accuracy"
 
 
 def crumbs(duo: DashComposite) -> list[str]:
-    """The breadcrumb's steps as shown (values only, not their dimension labels)."""
-    return [c.text for c in duo.find_elements("#metric-crumbs .crumb-value")]
+    """The breadcrumb's steps as shown (values only, not their dimension labels), read in one go: a redraw between
+    finding the steps and reading them would leave stale elements."""
+    return duo.driver.execute_script(
+        "return [...document.querySelectorAll('#metric-crumbs .crumb-value')].map(c => c.innerText);")
 
 
 def drill_values(duo: DashComposite) -> list[str]:
@@ -214,6 +216,9 @@ def test_summary_trend_and_how_it_is_computed(duo: DashComposite, demo_runtime: 
     target = demo_runtime.catalogue["data_accuracy"].target
     assert any(s.get("y0") == target and s.get("y1") == target for s in figure["layout"]["shapes"])
     assert duo.find_element("#metric-projection").text  # when the trend reaches the target, in words
+    # Closed by default, its code behind "analyst details": opened, with the details on, as an analyst would.
+    duo.driver.execute_script("document.querySelector('details.explain').open = true;"
+                              "document.body.classList.add('analyst-on');")
     explain = duo.find_element("#metric-explain").text
     assert "demo.master_records" in explain and "updated_at" in explain
     assert "python app.py --language en query data_accuracy" in explain

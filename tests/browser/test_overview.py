@@ -176,7 +176,8 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(duo: DashComposite
     open_view(duo, url.removeprefix(duo.server_url))
     assert tile_values(duo) == before and duo.driver.current_url == url
     assert duo.find_element("#overview-department").get_attribute("value") == "sales"
-    assert duo.find_element("#overview-from").get_attribute("value") == "2026-04-01"
+    shown = [e.get_attribute("value") for e in duo.driver.find_elements(By.CSS_SELECTOR, ".filter-date input")]
+    assert shown == ["2026年4月1日", "2026年6月30日"]  # the range, as Chinese writes days
     assert duo.driver.execute_script("return document.documentElement.getAttribute('data-bs-theme')") == "dark"
     assert "数据准确率" in duo.find_element("#tile-data_accuracy").text
 
