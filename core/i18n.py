@@ -18,6 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.tagline": ("Information-management programme", "信息化管理项目"),
     "nav.overview": ("Overview", "总览"),
     "nav.main": ("Main navigation", "主导航"),
+    "nav.menu": ("Menu: pages and settings", "菜单：页面与设置"),
     "lang.switch": ("Language", "语言"),
     "theme.light": ("Light theme", "浅色主题"),
     "theme.dark": ("Dark theme", "深色主题"),

@@ -24,30 +24,37 @@ class ids:
     ANALYST_PREF = "vantage-analyst"  # its remembered state (localStorage, per browser; off until switched on)
     ANALYST_SINK = "shell-analyst-sink"
     THEME_SINK = "shell-theme-sink"
+    TOGGLER = "shell-toggler"  # the menu button of a narrow screen
+    MENU = "shell-menu"  # what it folds: the page links and the switches
 
 
 def layout(language: str) -> html.Div:
     """The app's layout: a navbar, the page container and the stores of the frame. Pure: no data."""
+    switches = html.Div([
+        html.Div([
+            dbc.Button("EN", id=ids.LANG_EN, size="sm", color="secondary", outline=True),
+            dbc.Button("中文", id=ids.LANG_ZH, size="sm", color="secondary", outline=True),
+        ], className="btn-group lang-switch", role="group", **{"aria-label": t("lang.switch", language)}),
+        dbc.Button([html.I(className="bi bi-code-slash", **{"aria-hidden": "true"}),
+                    html.Span(t("analyst.switch", language), className="analyst-label")],
+                   id=ids.ANALYST, size="sm", color="secondary", outline=True, className="analyst-switch",
+                   title=t("analyst.title", language)),
+        dbc.Button(html.I(className="bi bi-moon-stars", **{"aria-hidden": "true"}), id=ids.THEME, size="sm",
+                   color="secondary", outline=True, className="theme-switch", title=t("theme.switch", language)),
+        html.Div(dcc.Clipboard(id=ids.COPY, title=t("link.copy", language), className="copy-link"),
+                 className="btn btn-sm btn-outline-secondary copy-link-wrap"),
+    ], className="shell-switches d-flex flex-wrap align-items-center gap-2")
+    # Narrower than a laptop, the links and switches fold behind a menu button (opened and closed in the browser).
     bar = dbc.Navbar(dbc.Container([
         dcc.Link([html.Span("Vantage", className="brand-name"),
                   html.Span(t("app.tagline", language), className="brand-tagline", id="shell-tagline")],
                  href="/", id=ids.BRAND, className="navbar-brand d-flex align-items-baseline gap-2"),
-        html.Nav(id=ids.NAV, className="navbar-nav me-auto", **{"aria-label": t("nav.main", language)}),
-        html.Div([
-            html.Div([
-                dbc.Button("EN", id=ids.LANG_EN, size="sm", color="secondary", outline=True),
-                dbc.Button("中文", id=ids.LANG_ZH, size="sm", color="secondary", outline=True),
-            ], className="btn-group lang-switch", role="group", **{"aria-label": t("lang.switch", language)}),
-            dbc.Button([html.I(className="bi bi-code-slash", **{"aria-hidden": "true"}),
-                        html.Span(t("analyst.switch", language), className="analyst-label")],
-                       id=ids.ANALYST, size="sm", color="secondary", outline=True, className="analyst-switch",
-                       title=t("analyst.title", language)),
-            dbc.Button(html.I(className="bi bi-moon-stars", **{"aria-hidden": "true"}), id=ids.THEME, size="sm",
-                       color="secondary", outline=True, className="theme-switch", title=t("theme.switch", language)),
-            html.Div(dcc.Clipboard(id=ids.COPY, title=t("link.copy", language), className="copy-link"),
-                     className="btn btn-sm btn-outline-secondary copy-link-wrap"),
-        ], className="d-flex align-items-center gap-2"),
-    ], fluid=True), className="vantage-navbar border-bottom", color=None, dark=False)
+        dbc.NavbarToggler(id=ids.TOGGLER, n_clicks=0),
+        dbc.Collapse([
+            html.Nav(id=ids.NAV, className="navbar-nav me-auto", **{"aria-label": t("nav.main", language)}),
+            switches,
+        ], id=ids.MENU, is_open=False, navbar=True),
+    ], fluid=True), className="vantage-navbar border-bottom", color=None, dark=False, expand="lg")
     return html.Div([
         bar,
         html.Main(dash.page_container, className="vantage-main container-fluid"),
@@ -127,8 +134,11 @@ def register_callbacks(app: Dash) -> None:
             root.setAttribute("data-bs-theme", theme || root.dataset.vantageDefaultTheme || "light");
             const lang = q.get("lang") || root.dataset.vantageDefaultLang || "en";
             root.setAttribute("lang", lang === "zh" ? "zh-CN" : "en");
+            const menu = document.getElementById("__TOGGLER__");  // its label is the library's own English one
+            if (menu) { menu.setAttribute("aria-label", lang === "zh" ? "__MENU_ZH__" : "__MENU_EN__"); }
             return root.getAttribute("data-bs-theme");
-        }""",
+        }""".replace("__TOGGLER__", ids.TOGGLER).replace("__MENU_ZH__", t("nav.menu", "zh"))
+        .replace("__MENU_EN__", t("nav.menu", "en")),
         Output(ids.THEME_SINK, "data"), Input(context.LOCATION, "search"))
 
     # Analyst details (formulas, commands, config keys: the elements marked `analyst-only`) are hidden until a
@@ -146,6 +156,15 @@ def register_callbacks(app: Dash) -> None:
         Output(ids.ANALYST_SINK, "data"), Input(ids.ANALYST_PREF, "data"))
     app.clientside_callback(
         "function(on) { return !!on; }", Output(ids.ANALYST, "active"), Input(ids.ANALYST_SINK, "data"))
+
+    # The folded menu opens and closes with its button, and closes when the reader moves to another page.
+    app.clientside_callback(
+        """function(n, pathname, open) {
+            const clicked = window.dash_clientside.callback_context.triggered_id;
+            return clicked === "__TOGGLER__" ? !open : false;
+        }""".replace("__TOGGLER__", ids.TOGGLER),
+        Output(ids.MENU, "is_open"), Input(ids.TOGGLER, "n_clicks"), Input(context.LOCATION, "pathname"),
+        State(ids.MENU, "is_open"), prevent_initial_call=True)
 
     app.clientside_callback(
         "function(n) { return window.location.href; }",
