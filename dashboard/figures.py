@@ -21,6 +21,9 @@ from programme.milestones import Milestone
 TICKS = {Unit.PERCENT: ".0%", Unit.HOURS: ",.0f", Unit.DAYS: ".1f", Unit.CNY: "~s", Unit.COUNT: ",.0f",
          Unit.PER_DAY: ",.0f", Unit.SCORE: ".1f"}
 DAYS_PER_MONTH = 30.44
+LANE_LEVELS = 3  # rows of milestone labels above the trend
+LANE_MIN_PX = 560  # the narrowest the trend's plot area is drawn
+LABEL_PX_PER_CHAR = 8  # a milestone label's width per character at 12 px (ids are short, upper case and digits)
 
 
 register({
@@ -108,21 +111,25 @@ def trend_figure(metric: Metric, periods: Sequence[date], values: Sequence[float
     if selected:
         shapes.append(dict(type="rect", x0=selected[0], x1=selected[1], y0=0, y1=top, xref="x", yref="paper",
                            fillcolor=p.band, line=dict(width=0), layer="below"))
+    # The target's and the baseline's labels sit on the side of their line away from the other line.
+    above = goal is None or baseline is None or goal >= baseline
     if goal is not None:
         label = f"{t('chart.target', lang)} {format_value(goal, metric.unit, lang)}"
         _hline(layout, goal, dict(color=p.target, width=2, dash="dash"),
-               dict(text=label, font=dict(color=p.target), yanchor="bottom"))
+               dict(text=label, font=dict(color=p.target), yanchor="bottom" if above else "top"))
     if baseline is not None:
         _hline(layout, baseline, dict(color=p.baseline, width=1.5, dash="dot"),
                dict(text=f"{t('tile.baseline', lang)} {format_value(baseline, metric.unit, lang)}",
-                    font=dict(color=p.muted), yanchor="top"))
+                    font=dict(color=p.muted), yanchor="top" if above else "bottom"))
     if target_date is not None:
         shapes.append(dict(type="line", x0=target_date, x1=target_date, y0=0, y1=top, xref="x", yref="paper",
                            line=dict(color=p.target, width=1.5, dash="dashdot")))
-        notes.append(dict(x=target_date, y=0, xref="x", yref="paper", yanchor="bottom", xanchor="right",
-                          showarrow=False, text=t("chart.target_date", lang), font=dict(color=p.target, size=12)))
+        # Beside its line, not on it, on the page's background so no other line runs through the words.
+        notes.append(dict(x=target_date, y=0, xref="x", yref="paper", yanchor="bottom", xanchor="right", xshift=-4,
+                          showarrow=False, text=t("chart.target_date", lang), font=dict(color=p.target, size=12),
+                          bgcolor=p.surface, borderpad=1))
     if lane:
-        _milestone_lane(fig, lane, top, lang, p)
+        _milestone_lane(fig, lane, top, (first - timedelta(days=10), max(ends) + timedelta(days=20)), lang, p)
     if changes:
         _definition_changes(fig, changes, top, [v for v in (*values, goal, baseline) if v is not None],
                             lang, p)
@@ -155,21 +162,66 @@ def _projection(fig: dict[str, Any], target: float | None, last: date, values: S
     return reach
 
 
-def _milestone_lane(fig: dict[str, Any], lane: Sequence[Milestone], top: float, lang: str, p: Any) -> None:
-    """Milestones in a strip above the chart (diamond filled when done), each with a line down through the trend."""
-    fig["layout"]["yaxis2"] = dict(domain=[top + 0.03, 1], range=[-0.5, 2.5], visible=False, fixedrange=True)
-    levels = [i % 3 for i in range(len(lane))]  # stagger the labels of milestones that finish close together
+def _milestone_lane(fig: dict[str, Any], lane: Sequence[Milestone], top: float, span: tuple[date, date], lang: str,
+                    p: Any) -> None:
+    """Milestones in a strip above the chart (diamond filled when done), each with a line down through the trend.
+
+    Labels are staggered over LANE_LEVELS rows; a label with no room on any row is left off (its diamond stays
+    and its hover names it), so no two labels ever overlap.
+    """
+    fig["layout"]["yaxis2"] = dict(domain=[top + 0.03, 1], range=[-0.5, LANE_LEVELS - 0.5], visible=False,
+                                   fixedrange=True)
+    levels, texts = _lane_levels(lane, span)
     fig["data"].append(dict(
         type="scatter", x=[m.on for m in lane], y=levels, yaxis="y2", mode="markers+text",
-        text=[m.milestone_id for m in lane], textposition="middle right", textfont=dict(color=p.milestone, size=12),
+        text=texts, textposition="middle right", textfont=dict(color=p.milestone, size=12),
         name=t("chart.milestones", lang),
         marker=dict(symbol=["diamond" if m.done else "diamond-open" for m in lane], size=11, color=p.milestone),
-        customdata=[[m.title, m.status] for m in lane], cliponaxis=False,
-        hovertemplate="<b>%{text}</b> %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
+        customdata=[[m.milestone_id, m.title, m.status] for m in lane], cliponaxis=False,
+        hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<extra></extra>"))
     for m in lane:
         fig["layout"]["shapes"].append(dict(type="line", x0=m.on, x1=m.on, y0=0, y1=top + 0.03, xref="x",
                                             yref="paper", layer="below",
                                             line=dict(color=p.milestone, width=1, dash="solid" if m.done else "dot")))
+
+
+def _lane_levels(lane: Sequence[Milestone], span: tuple[date, date]) -> tuple[list[int], list[str]]:
+    """Each milestone's row in the lane and its label ('' when no row has room for it).
+
+    A diamond takes 6 px either side of its day, its label starts 8 px right of the day and takes
+    LABEL_PX_PER_CHAR a character, measured on the narrowest plot the page draws (LANE_MIN_PX wide), so what fits
+    there fits on any wider screen. A milestone goes on the lowest row with room for its diamond and label; failing
+    that, without a label, on a row with room for its diamond; failing that, on a row where its diamond covers no
+    label (diamonds may stack: the hover lists each), or else on the row where it covers the fewest labels, which
+    are then left off. Every diamond stays; no label overlaps another label or a diamond."""
+    px = max((span[1] - span[0]).days, 1) / LANE_MIN_PX  # days per pixel
+    diamonds: list[list[tuple[date, date]]] = [[] for _ in range(LANE_LEVELS)]
+    words: list[dict[int, tuple[date, date]]] = [{} for _ in range(LANE_LEVELS)]  # milestone → its label's span
+
+    def hits(taken: Any, box: tuple[date, date]) -> list[Any]:
+        return [k for k, (a, b) in (taken.items() if isinstance(taken, dict) else enumerate(taken))
+                if not (box[1] < a or b < box[0])]
+
+    levels, texts = [0] * len(lane), [""] * len(lane)
+    for i in sorted(range(len(lane)), key=lambda i: lane[i].on):
+        m = lane[i]
+        diamond = (m.on - timedelta(days=6 * px), m.on + timedelta(days=6 * px))
+        label = (m.on + timedelta(days=6 * px),
+                 m.on + timedelta(days=(8 + LABEL_PX_PER_CHAR * len(m.milestone_id)) * px))
+        rows = range(LANE_LEVELS)
+        free = [n for n in rows if not hits(diamonds[n], (diamond[0], label[1]))
+                and not hits(words[n], (diamond[0], label[1]))]
+        if free:
+            levels[i], texts[i] = free[0], m.milestone_id
+            words[free[0]][i] = label
+        else:
+            level = min(rows, key=lambda n: (len(hits(words[n], diamond)), len(hits(diamonds[n], diamond)), n))
+            for j in hits(words[level], diamond):
+                texts[j] = ""
+                del words[level][j]
+            levels[i] = level
+        diamonds[levels[i]].append(diamond)
+    return levels, texts
 
 
 def _definition_changes(fig: dict[str, Any], changes: Sequence[DefinitionChange], top: float,
@@ -212,9 +264,11 @@ def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values:
         colours = [p.muted if v is None else p.good if meets(v, against, metric.good) else p.bad for v in values]
         base, x = against, [(v - against) if v is not None else 0 for v in values]
     row_word = t("chart.rows", lang)
+    # Bars from zero carry their value past their end. Bars from the target end on either side of it, where a value
+    # outside a bar can run into the names or the axis' far end: their values stand in a column on the right.
     bar = dict(type="bar", x=x, y=names, orientation="h", marker=dict(color=colours),
                customdata=[[str(i), f, r, *leads_to[n:n + 1]] for n, (i, f, r) in enumerate(zip(ids, fmt, rows))],
-               text=fmt, textposition="outside",
+               text=fmt, textposition="outside" if against is None else "none",
                cliponaxis=False, textfont=dict(color=p.text),
                hovertemplate=f"%{{y}}: <b>%{{customdata[1]}}</b> · {row_word} %{{customdata[2]:,}}<extra></extra>")
     if base is not None:
@@ -227,7 +281,9 @@ def breakdown_figure(metric: Metric, dimension: str, ids: Sequence[Any], values:
                                  line=dict(color=p.target, width=2, dash="dash"))]
         layout["annotations"] = [dict(
             text=f"{t('chart.target', lang)} {format_value(against, metric.unit, lang)}", font=dict(color=p.target),
-            xref="x", x=against, xanchor="left", yref="y domain", y=1, yanchor="bottom", showarrow=False)]
+            xref="x", x=against, xanchor="left", yref="y domain", y=1, yanchor="bottom", showarrow=False)] + [
+            dict(text=f, xref="paper", x=1, xanchor="left", xshift=10, yref="y", y=name, showarrow=False,
+                 font=dict(color=p.text, size=13)) for name, f in zip(names, fmt)]
         low, high = _around(against, [v for v in values if v is not None], metric.unit)
         layout["xaxis"].update(range=[low, high], tickformat=_tick_format(metric.unit, high - low))
     if clickable:

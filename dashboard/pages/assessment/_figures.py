@@ -20,9 +20,11 @@ RADAR_HEIGHT, PATH_HEIGHT = 460, 230
 def _wrapped(name: str) -> str:
     """A long dimension name on two lines, so the radar's labels stay inside the chart."""
     words = name.split(" ")
-    if len(name) <= 14 or len(words) < 2:
+    if len(name) <= 10 or len(words) < 2:
         return name
-    half = len(words) // 2 + (1 if words[len(words) // 2 - 1] == "&" else 0)
+    # The break that makes the longer line shortest; a line never starts with "&".
+    half = min((k for k in range(1, len(words)) if words[k] != "&"),
+               key=lambda k: max(len(" ".join(words[:k])), len(" ".join(words[k:]))), default=len(words) // 2)
     return " ".join(words[:half]) + "<br>" + " ".join(words[half:])
 
 
@@ -35,7 +37,7 @@ def radar_figure(found: Sequence[Assessment], lang: str, theme: str,
     p = palette(theme)
     names = [_wrapped(d.title(lang)) for d in dimensions]
     closed = names + names[:1]  # a radar's line returns to where it started
-    fig = go.Figure(layout=base_layout(theme, height=RADAR_HEIGHT, margin=dict(l=60, r=60, t=50, b=20), showlegend=True,
+    fig = go.Figure(layout=base_layout(theme, height=RADAR_HEIGHT, margin=dict(l=84, r=84, t=50, b=20), showlegend=True,
                                        legend=dict(orientation="h", yanchor="top", y=-0.04, xanchor="center", x=0.5,
                                                    font=dict(color=p.text))))
     targets = [d.target for d in dimensions]

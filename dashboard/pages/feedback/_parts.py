@@ -47,7 +47,7 @@ def themes_figure(counts: ThemeCounts, lang: str, theme: str) -> go.Figure:
         text=[f"{c} · {s}" for c, s in zip(frame["complaints"], shares)], textposition="outside", cliponaxis=False, textfont=dict(color=p.text),
         marker=dict(color=[THEME_COLOURS.get(x, p.series) for x in frame["theme"]]),
         hovertemplate="%{y}: <b>%{x}</b><extra></extra>"))
-    fig.update_layout(base_layout(theme, height=300, margin=dict(l=8, r=150, t=8, b=8), bargap=0.35))
+    fig.update_layout(base_layout(theme, height=300, margin=dict(l=8, r=180, t=8, b=8), bargap=0.35))
     fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False, tickfont=dict(size=14, color=p.text))
     fig.update_xaxes(showgrid=True, rangemode="tozero")
     return fig

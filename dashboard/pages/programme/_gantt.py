@@ -25,6 +25,8 @@ from programme.plan import Plan, predecessors
 
 ROW_PX = 20
 LABEL_PX = 390  # the left margin that holds the row names
+NOTE_SHARE = 0.3  # room right of the latest bar with a slip note, as a share of the time before it: a note of
+# ~95 px ("42 d overdue") fits on the narrowest Gantt drawn (~410 px wide), since 0.3 / 1.3 of it is ~95 px
 TITLE_CHARS = 42
 DAY_MS = 86_400_000
 ELBOW_DAYS = 4  # a dependency's connector turns this many days before the dependant's start
@@ -276,16 +278,22 @@ def _decorate(fig: go.Figure, gantt: Sequence[Row], key: list[str], today: date,
         first, last = min(days), max(days)
         span = max((last - first).days, 30)
         lo, hi = first - timedelta(days=max(4, span // 60)), last + timedelta(days=max(18, span // 12))
+        noted = [max(d for d in (*(r.planned or ()), *(r.actual or ()))) for r in gantt if r.note]
+        if noted:  # the slip notes stand right of their bars, inside the chart
+            hi = max(hi, max(noted) + timedelta(days=round((max(noted) - lo).days * NOTE_SHARE)))
         if lo <= today <= hi:
             shapes.append(dict(type="line", x0=today, x1=today, xref="x", y0=0, y1=1, yref="paper",
                                line=dict(color=p.text, width=1.5, dash="dash")))
             notes.append(dict(x=today, xref="x", y=0, yref="paper", yanchor="top", showarrow=False,
                               text=f"{t('programme.today', lang)} {labels.date_label(today, lang, with_year=False)}",
                               font=dict(color=p.text, size=12), bgcolor=p.surface))
-        months = (hi - lo).days / 30.4
-        step = 1 if months <= 8 else 2 if months <= 14 else 3  # a tick per month, two or a quarter: never repeated
+        # plotly spaces the ticks for the width the chart gets (no two labels overlap on a narrow screen); the
+        # label names the day, month or year by the step it chose, so no label repeats its neighbour's.
+        zh = lang == "zh"
+        stops = [dict(dtickrange=[None, "M1"], value="%-m月%-d日" if zh else "%-d %b"),
+                 dict(dtickrange=["M1", "M12"], value="%Y年%-m月" if zh else "%b %Y"),
+                 dict(dtickrange=["M12", None], value="%Y年" if zh else "%Y")]
         fig.update_xaxes(type="date", range=[lo, hi], side="top", showgrid=True, gridcolor=p.grid, ticks="",
-                         dtick=f"M{step}", tick0="2000-01-01", tickformat="%Y年%-m月" if lang == "zh" else "%b %Y",
-                         fixedrange=True)
+                         tickformatstops=stops, fixedrange=True)
     fig.update_layout(shapes=shapes, annotations=notes)
     fig.update_yaxes(range=[len(gantt) - 0.5, -0.5], visible=False, fixedrange=True)
