@@ -87,7 +87,10 @@ def write(key: str, period: str, status: str | None, note: str) -> CheckIn:
     person = context.viewer()
     filters = {"period": period, "status": status or "empty"}
     if person is None or not _may_write(metric):
-        why, fix = (refusal(person.name, person.role.value, metric.owner) if person is not None
+        from dashboard.guard import ANONYMOUS
+
+        signed_in = person is not None and person is not ANONYMOUS
+        why, fix = (refusal(person.name, person.role.value, metric.owner) if signed_in and person is not None
                     else (t("checkin.anonymous", "en"), "sign in as the metric's owner or an administrator"))
         refused = AccessDenied(f"you may not write check-ins of {key}: {why}", f"/metric/{key}", fix)
         context.denied(refused, key, filters)
@@ -100,8 +103,13 @@ def write(key: str, period: str, status: str | None, note: str) -> CheckIn:
 
 
 def _may_write(metric: Metric) -> bool:
+    """A signed-in owner or administrator: with the login off (everyone is "anonymous") there is no author to
+    record, so no one writes from the page (the CLI's `checkin add --as USER` names one)."""
+    from dashboard.guard import ANONYMOUS
+
     person = context.viewer()
-    return person is not None and may_write(context.config().owners, metric.owner, person.name, person.role.value)
+    return (person is not None and person is not ANONYMOUS
+            and may_write(context.config().owners, metric.owner, person.name, person.role.value))
 
 
 def register_callbacks(app: Dash) -> None:

@@ -138,3 +138,16 @@ def test_the_owners_word_is_on_the_overview_tile_and_the_wall(server: flask.Flas
     props = call(client, wall).get_json()["response"]["wall-data"]["data"]["props"]
     assert props[card(1, "data_accuracy", "checkin")]["children"] == f"Owner: at risk: {NOTE}"
     assert props[card(2, "hours_saved", "checkin")]["children"] == ""
+
+
+def test_with_the_login_off_no_one_writes_from_the_page(runtime) -> None:  # noqa: ANN001 - app.Runtime
+    """The demo's login is off: everyone is "anonymous", with no author to record, so the form stays hidden."""
+    import json as _json
+
+    from dashboard.app import create_app
+    from tests.dashboard.secured import call
+    from tests.dashboard.test_dispatch import router_call
+
+    client = create_app(runtime.engine, runtime.config).server.test_client()
+    page = _json.dumps(call(client, router_call("/metric/data_accuracy")).get_json())
+    assert "checkin-form d-none" in page
