@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from config.fields import Dimensioned, choice, no_unknown
+from config.fields import Dimensioned, choice, declared, no_unknown
 from config.settings import Config
 from config.snapshots import PERIODS, Recipient, _recipients
 from core.errors import ConfigError
@@ -51,12 +51,7 @@ def alert_specs(config: Config, catalogue: Mapping[str, Dimensioned]) -> dict[st
 
 def alert_spec(config: Config, name: str, catalogue: Mapping[str, Dimensioned]) -> AlertSpec:
     """The checked declaration of [alerts.NAME]; ConfigError naming the file and key when it is wrong."""
-    if name not in config.alerts:
-        known = ", ".join(config.alerts) or "none"
-        raise ConfigError(f"no alert named '{name}' (declared: {known})", f"{config.path} [alerts]",
-                          f"add an [alerts.{name}] table to the config or use a declared name")
-    raw: Mapping[str, Any] = config.alerts[name]
-    section = f"{config.path} [alerts.{name}]"
+    raw, section = declared(config.alerts, "alerts", name, config.path)
     no_unknown(raw, KEYS, section)
     metric = str(raw.get("metric", ""))
     if metric not in catalogue:

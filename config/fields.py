@@ -20,6 +20,17 @@ class Dimensioned(Protocol):
     dimensions: tuple[str, ...]
 
 
+def declared(tables: Mapping[str, Mapping[str, Any]], kind: str, name: str, path: object
+             ) -> tuple[Mapping[str, Any], str]:
+    """The table [KIND.NAME] of a config and its section name for errors; ConfigError naming the declared ones."""
+    if name not in tables:
+        known = ", ".join(tables) or "none"
+        noun = kind.rstrip("s")
+        raise ConfigError(f"no {noun} named '{name}' (declared: {known})", f"{path} [{kind}]",
+                          f"add a [{kind}.{name}] table to the config or use a declared name")
+    return tables[name], f"{path} [{kind}.{name}]"
+
+
 def no_unknown(raw: Mapping[str, Any], allowed: Sequence[str], section: str) -> None:
     """Nothing but the allowed keys; the first unknown one (alphabetically) is named, with the keys allowed."""
     unknown = sorted(set(raw) - set(allowed))

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config.cron import Cron, parse_cron
-from config.fields import Dimensioned, choice, flag, language, no_unknown, words
+from config.fields import Dimensioned, choice, declared, flag, language, no_unknown, words
 from config.settings import Config
 from core.errors import ConfigError
 
@@ -84,12 +84,7 @@ class SnapshotSpec:
 
 def snapshot_spec(config: Config, name: str, catalogue: Mapping[str, Dimensioned]) -> SnapshotSpec:
     """The checked declaration of [snapshots.NAME]; ConfigError naming the file and key when it is wrong."""
-    if name not in config.snapshots:
-        known = ", ".join(config.snapshots) or "none"
-        raise ConfigError(f"no snapshot named '{name}' (declared: {known})", f"{config.path} [snapshots]",
-                          f"add a [snapshots.{name}] table to the config or use a declared name")
-    raw: Mapping[str, Any] = config.snapshots[name]
-    section = f"{config.path} [snapshots.{name}]"
+    raw, section = declared(config.snapshots, "snapshots", name, config.path)
 
     def where(key: str) -> str:
         return f"{section} {key}"
