@@ -146,6 +146,8 @@ def test_the_navigation_folds_on_a_phone(duo: DashComposite, sized: tuple[str, i
     assert toggler.get_attribute("aria-label") == "Menu: pages and settings"
     toggler.click()
     until(lambda: all(link.is_displayed() for link in links), timeout=5)
+    opened = "return !!document.querySelector('.navbar-collapse.show:not(.collapsing)')"
+    until(lambda: duo.driver.execute_script(opened), timeout=5)  # the menu has finished sliding open
     for button in ("shell-lang-en", "shell-lang-zh", "shell-theme", "shell-analyst"):
         assert duo.driver.find_element(By.ID, button).is_displayed(), f"{button} reachable in the opened menu"
     SHOTS.mkdir(parents=True, exist_ok=True)
