@@ -11,6 +11,7 @@ import polars as pl
 
 from connectors.base import Connector, Where
 from core.errors import MetricError, UnknownName
+from metrics.engine import rollups
 from metrics.engine.periods import Filters, add_months, month_start
 from metrics.semantics.model import Change, Grain, Metric, MetricKind, Per
 
@@ -48,6 +49,8 @@ class Planner:
     data_span: Callable[[Metric], Span | None] | None = None
     # The recorded baselines (baselines.py) a CHANGE metric compares with once the window has closed; None: live.
     frozen: FrozenBaselines | None = None
+    # A metric's rollup (rollups.py), cached by data version; None (or a None answer): the metric reads its rows.
+    rollup: Callable[[Metric], pl.DataFrame | None] | None = None
 
     def table(self, metric: Metric, filters: Filters, by: Sequence[str] = (), grain: Grain | None = None) -> pl.DataFrame:
         return self.tables([Ask(metric, filters, tuple(by), grain)])[0]
@@ -104,8 +107,13 @@ class Planner:
         return lambda frames: _per_window(ask, span, frames[index])
 
     def _lazy(self, ask: Ask) -> pl.LazyFrame:
-        """The grouped aggregation of a simple or ratio metric, as a lazy query."""
+        """The grouped aggregation of a simple or ratio metric, as a lazy query: over its rollup when it has one."""
         metric, by = ask.metric, list(ask.by)
+        rollup = self.rollup(metric) if self.rollup is not None else None
+        if rollup is not None:
+            for dim in [d for d, _ in ask.filters.where] + by:
+                self.check_dimension(metric, dim)
+            return rollups.table(rollup, metric, ask.filters, by, ask.grain.every if ask.grain else None)
         columns = {c for e in (metric.value, metric.numerator, metric.denominator, metric.row_filter)
                    if e is not None for c in e.meta.root_names()} | set(by) | {metric.time_column}
         frame = self.frame(metric, ask.filters, columns)

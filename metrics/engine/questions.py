@@ -17,6 +17,7 @@ import polars as pl
 from config.settings import Config
 from connectors.base import Connector, DataVersion, Where
 from core.errors import SourceError, UnknownName, VantageError
+from metrics.engine import rollups
 from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
 from metrics.engine.baselines import BaselineStore, FrozenBaselines, Restatement
 from metrics.engine.breaker import SourceBreaker
@@ -27,6 +28,7 @@ from metrics.engine.details import detail_page
 from metrics.engine.headline import headline as compute_headline
 from metrics.engine.periods import Filters, add_months, month_start
 from metrics.engine.planning import Ask, Planner, Span, read_span
+from metrics.engine.rollup_store import RollupStore
 from metrics.engine.values import distinct_values
 from metrics.semantics.model import Change, Grain, Metric, MetricKind
 
@@ -44,7 +46,9 @@ class Engine:
     now: Callable[[], datetime] = datetime.now
     baselines: BaselineStore | None = None  # where closed baseline windows are recorded; None: always live
     breaker: SourceBreaker = field(default_factory=SourceBreaker)  # a failing source is left alone a while
+    use_rollups: bool = True  # decomposable metrics answer from their rollups (rollups.py)
     _programme_start: date | None = field(default=None, init=False)
+    _rollup_store: RollupStore | None = field(default=None, init=False)
 
     # -- catalogue -------------------------------------------------------------------------------------------
     def metric(self, key: str) -> Metric:
@@ -56,7 +60,28 @@ class Engine:
     @property
     def planner(self) -> Planner:
         return Planner(self.metric, self.connectors, self.baseline_period, self.data_span,
-                       None if self.baselines is None else FrozenBaselines(self.baselines, self.now))
+                       None if self.baselines is None else FrozenBaselines(self.baselines, self.now), self.rollup)
+
+    def rollup(self, metric: Metric) -> pl.DataFrame | None:
+        """The metric's part of its table's rollup (rollups.py) for the table's data version, built once in one scan
+        for every decomposable metric of that table and time column; None when its value does not decompose or its
+        source keeps no local copy (a warehouse query answers filtered questions itself)."""
+        spec = self.config.sources.get(metric.source)
+        if not self.use_rollups or spec is None or not spec.mirror or metric.source not in self.connectors:
+            return None
+        connector = self.connectors[metric.source]
+        schema = dict(connector.schema(metric.table))
+        if not rollups.usable(metric, schema):
+            return None
+        group = [m for m in self.catalogue.values() if (m.source, m.table, m.time_column) ==
+                 (metric.source, metric.table, metric.time_column) and rollups.usable(m, schema)]
+        version = self._versions(metric)[f"{metric.source}.{metric.table}"]
+        name = digest("rollup", metric.source, metric.table, metric.time_column)[:12]
+        key = digest(sorted(m.fingerprint() for m in group), version.token)[:20]
+        if self._rollup_store is None:
+            self._rollup_store = RollupStore(self.config.data_path / "rollups")
+        return rollups.of_metric(self._rollup_store.get(name, key, lambda: rollups.build(connector, group)), metric)
+
 
     def data_span(self, metric: Metric) -> Span | None:
         """The first day and as-of of a metric's table (the rate windows' clip), read once per data version."""

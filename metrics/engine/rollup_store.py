@@ -1,0 +1,53 @@
+"""Where built rollups live: one Parquet file per table, time column and data version, in DATA_DIR/rollups.
+
+A rollup is data, not an answer: it outlives a cleared or cold result cache and a restart, so after a restart the
+first questions re-aggregate kilobytes. When a table's data version changes, its new rollup replaces the old file;
+a folder that cannot be written only costs the rollup (the rows answer instead). The last few read are held in
+memory, so a warm process does not read the file again.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from core.store import private_folder
+
+HELD = 16  # rollups kept in memory per process (each one row per day and combination of dimensions)
+
+
+class RollupStore:
+    """Rollups by group (a table and time column) and key (the group's definitions and data version)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._held: dict[str, pl.DataFrame] = {}
+
+    def get(self, group: str, key: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        """The rollup stored under group and key, else built and stored (replacing the group's older ones)."""
+        name = f"{group}-{key}"
+        found = self._held.get(name)
+        if found is None:
+            path = self.folder / f"{name}.parquet"
+            try:
+                found = pl.read_parquet(path)
+            except (OSError, pl.exceptions.PolarsError):
+                found = build()
+                self._put(group, path, found)
+            self._held = {**dict(list(self._held.items())[-(HELD - 1):]), name: found}
+        return found
+
+    def _put(self, group: str, path: Path, frame: pl.DataFrame) -> None:
+        tmp = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp")
+        try:
+            private_folder(self.folder)
+            frame.write_parquet(tmp, compression="lz4")
+            os.replace(tmp, path)
+            for old in self.folder.glob(f"{group}-*.parquet"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except (OSError, pl.exceptions.PolarsError):
+            tmp.unlink(missing_ok=True)  # not kept on disk: built again by the next process that needs it
