@@ -64,6 +64,13 @@ def _name(raw: object) -> str:
     return text
 
 
+def _cache_url(raw: object) -> str:
+    text = str(raw).strip()
+    if text and not text.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"expected empty or redis://HOST:PORT/DB, got an address starting {text.split(':')[0]!r}")
+    return text
+
+
 def _default_data_dir() -> str:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(base) / "vantage")
@@ -71,6 +78,8 @@ def _default_data_dir() -> str:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", _default_data_dir(), "Folder for the demo database, the local columnar copies and the cache."),
+    Setting("cache_url", "", "Shared result cache of several machines, redis://HOST:PORT/DB; empty: a folder in "
+            "data_dir (also the fallback while Redis cannot be reached).", _cache_url),
     Setting("host", "127.0.0.1", "Address the dashboard listens on."),
     Setting("port", 8050, "Port the dashboard listens on.", int),
     Setting("language", "en", "Default language of the dashboard and the command line: en or zh."),
@@ -114,6 +123,8 @@ class TableSpec:
     freshness_column: str = ""
     freshness_sla_hours: float | None = None  # overrides the source's SLA (e.g. for monthly tables)
     read: ReadOptions = field(default_factory=ReadOptions)  # the source's, overridden by the table's own
+    key: tuple[str, ...] = ()  # the columns that identify a row: its copy is merged by key (connectors/merge.py)
+    reconcile_minutes: float = 60.0  # how often a keyed copy checks the source's keys for deleted rows
 
 
 @dataclass(frozen=True)
@@ -154,7 +165,7 @@ class SliceTarget:
 TARGET_KEYS = {"metric", "dimension", "value", "target", "due"}
 SOURCE_KEYS = {"kind", "url", "path", "password_env", "mirror", "freshness_sla_hours", "cache_ttl_seconds",
                "tables"} | SOURCE_READ_KEYS
-TABLE_KEYS = {"query", "path", "freshness_column", "freshness_sla_hours"} | TABLE_READ_KEYS
+TABLE_KEYS = {"query", "path", "freshness_column", "freshness_sla_hours", "key", "reconcile_minutes"} | TABLE_READ_KEYS
 SOURCE_KINDS = ("sql", "files")
 
 
@@ -297,10 +308,11 @@ def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
             raise ConfigError(f"unknown key '{sorted(bad)[0]}'", f"{where}.tables.{tname}",
                               f"use one of: {', '.join(sorted(TABLE_KEYS))}")
         try:
-            sla = tspec.get("freshness_sla_hours")
+            sla, (key, minutes) = tspec.get("freshness_sla_hours"), _row_key(tspec, f"{where}.tables.{tname}")
             tables[tname] = TableSpec(tname, **{k: str(v) for k, v in tspec.items() if k in ("query", "path",
                                       "freshness_column")}, freshness_sla_hours=float(sla) if sla is not None else None,
-                                      read=parse_read_options(tspec, read, f"{where}.tables.{tname}"))
+                                      read=parse_read_options(tspec, read, f"{where}.tables.{tname}"),
+                                      key=key, reconcile_minutes=minutes)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"bad value: {exc}", f"{where}.tables.{tname}", "give the SLA in hours as a number") from None
     try:
@@ -311,6 +323,23 @@ def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
             cache_ttl_seconds=float(spec.get("cache_ttl_seconds", 300)), tables=tables, read=read)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"bad value: {exc}", where, "give numbers for the SLA and TTL, true/false for mirror") from None
+
+
+def _row_key(tspec: Mapping[str, Any], where: str) -> tuple[tuple[str, ...], float]:
+    """A table's key (a column name or a list of them) and reconcile_minutes (a positive number)."""
+    raw, minutes = tspec.get("key", []), tspec.get("reconcile_minutes", 60)
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names) \
+            or len(set(names)) < len(names):
+        raise ConfigError(f"key must be a column name or a list of distinct column names, not {raw!r}",
+                          f"{where} key", 'write e.g. key = "record_id" or key = ["order_id", "line"]')
+    if names and not tspec.get("freshness_column"):
+        raise ConfigError("a key merges the rows changed since the copy's newest, so it needs a freshness_column",
+                          f"{where} key", 'add freshness_column = "updated_at" (a column every change moves forward)')
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes <= 0:
+        raise ConfigError(f"reconcile_minutes must be a positive number, not {minutes!r}",
+                          f"{where} reconcile_minutes", "e.g. reconcile_minutes = 60")
+    return tuple(names), float(minutes)
 
 
 def resolve_placeholders(text: str, config: Config) -> str:

@@ -2,7 +2,9 @@
 
 Reading rows out of a database costs far more than computing on them, so the engine reads SQL tables once
 and then scans the copy. When a table has a freshness column and has only grown, only the rows newer than
-the copy are fetched; any other change (or another file put in the source's place) reloads the table whole.
+the copy are fetched; a table that also declares its key has its changed rows merged by key, and its deletes found
+by reconciliation (merge.py); any other change (or another file put in the source's place) reloads the table whole.
+Each change is recorded by the months it touched, so `span_token` lets a cache keep its answers over other months.
 Safe across processes (a file lock per table).
 
 A copy that cannot be written (its folder full or read-only) is a SourceError for that table, remembered for
@@ -11,38 +13,53 @@ answers meanwhile, marked stale. The log says which folder, once; the first sync
 """
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import logging
 import os
-import re
 import shutil
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import polars as pl
 
 from connectors.base import Connector, DataVersion, Remembers, Schema, Where, check_columns
+from connectors.merge import (
+    KeySpec,
+    compact,
+    dump_time,
+    files,
+    fresh_manifest,
+    live,
+    load_time,
+    mark,
+    merge,
+    months,
+    new_part,
+    note,
+    span_token,
+    write_part,
+)
 from core.errors import SourceError
 from core.store import local_fault
 
 MAX_PARTS = 64
 SMALL_PART_BYTES = 8 * 2**20
 RETRY_SECONDS = 5.0  # a copy that could not be written is tried again after this
-_OS_ERROR = re.compile(r"os error (\d+)")  # how polars reports the operating system's error behind a failed write
 log = logging.getLogger("vantage.connectors")
 
 
 class MirroredConnector:
     """Wraps a connector: the same protocol, served from Parquet files kept in step with the source."""
 
-    def __init__(self, inner: Connector, folder: Path, freshness: dict[str, str]) -> None:
+    def __init__(self, inner: Connector, folder: Path, freshness: dict[str, str],
+                 keys: Mapping[str, KeySpec] | None = None) -> None:
         self.name, self.inner, self.folder, self.freshness = inner.name, inner, Path(folder), freshness
+        self.keys = dict(keys or {})  # the tables whose copies are merged by key
         # The version last read from the source: scans trust it until the engine asks the source again (TTL).
         self._known: dict[str, DataVersion] = {}
         self._unwritable: dict[str, tuple[SourceError, float]] = {}  # by table: why, and when to try again
@@ -58,11 +75,23 @@ class MirroredConnector:
     def scan(self, table: str, columns: Sequence[str], where: Where) -> pl.LazyFrame:
         schema = self.schema(table)
         check_columns(schema, columns, where, f"source {self.name}, table {table}")
-        parts = self.sync(table)
-        return pl.scan_parquet(parts).filter(where.to_polars(schema)).select(list(columns))
+        tdir, manifest = self._synced(table)
+        return live(tdir, manifest).filter(where.to_polars(schema)).select(list(columns))
 
     def sync(self, table: str, version: DataVersion | None = None) -> list[str]:
-        """Bring the copy in step with the source; return its Parquet files."""
+        """Bring the copy in step with the source; return its Parquet files (a keyed table's may hold rows a later part
+        replaced: read it through scan)."""
+        tdir, manifest = self._synced(table, version)
+        return [str(tdir / p) for p in manifest["parts"]]
+
+    def span_token(self, table: str, time_column: str, start: date, end: date,
+                   version: DataVersion | None = None) -> str | None:
+        """What identifies the table's rows whose time_column lies in [start, end), once the copy is in step with
+        `version`: it changes only when a change touched one of those months. None for a column not of dates."""
+        return span_token(self._synced(table, version)[1], time_column, start, end)
+
+    def _synced(self, table: str, version: DataVersion | None = None) -> tuple[Path, dict]:
+        """The copy's folder and manifest, once in step with the source."""
         version = version or self._known.get(table) or self.data_version(table)
         tdir = self.folder / table
         blocked = self._unwritable.get(table)
@@ -82,12 +111,11 @@ class MirroredConnector:
                     except OSError:
                         _sweep(tdir, manifest)  # the parts of an unfinished refresh give their space back
                         raise
-                parts = [str(tdir / p) for p in manifest["parts"]]
         except OSError as exc:
             raise self._cannot_write(table, tdir, exc) from None
         if self._unwritable.pop(table, None) is not None:
             log.info("the local copy of %s.%s is written again in %s", self.name, table, tdir)
-        return parts
+        return tdir, manifest
 
     def _cannot_write(self, table: str, tdir: Path, exc: OSError) -> OSError | SourceError:
         """The SourceError for a copy its folder cannot hold (logged once, remembered RETRY_SECONDS); any other
@@ -105,49 +133,54 @@ class MirroredConnector:
         return error
 
     def _refresh(self, table: str, tdir: Path, manifest: dict, version: DataVersion) -> dict:
-        schema, fresh = self.inner.schema(table), self.freshness.get(table, "")
+        schema, fresh, key = self.inner.schema(table), self.freshness.get(table, ""), self.keys.get(table)
         columns = list(schema)
-        old_newest = _load_time(manifest.get("newest"))
-        grown = (fresh and manifest.get("parts") and old_newest is not None and version.rows is not None
-                 and manifest.get("rows") is not None and version.rows > manifest["rows"]
-                 and manifest.get("identity", "") == version.identity)  # a replaced file may differ anywhere
-        if grown:
+        # A copy forgotten (rows None) is loaded whole; a replaced file may differ anywhere.
+        same_file = (bool(manifest.get("parts")) and manifest.get("rows") is not None
+                     and manifest.get("identity", "") == version.identity)
+        old_newest = load_time(manifest.get("newest"))
+        if key and fresh and same_file:
+            merged = merge(self.inner, table, tdir, manifest, version, fresh, key, columns)
+            if merged is not None:
+                return self._commit(tdir, version, self._compacted(tdir, merged, fresh), manifest)
+            _sweep(tdir, manifest)  # the parts a merge wrote before it found the table must be loaded whole
+        elif (fresh and same_file and old_newest is not None and version.rows is not None and "epoch" in manifest
+              and version.rows > manifest["rows"]):
             added = self.inner.scan(table, columns, Where(time_column=fresh, newer_than=old_newest)).collect()
             if added.height == version.rows - manifest["rows"]:
-                part = f"part-{uuid.uuid4().hex}.parquet"
-                _write(added.sort(fresh), tdir / part)
-                parts = manifest["parts"] + [part]
-                if len(parts) > MAX_PARTS or sum(1 for p in parts if (tdir / p).stat().st_size < SMALL_PART_BYTES) > 8:
-                    parts = self._compact(tdir, parts, fresh)
-                return self._commit(tdir, version, parts, manifest["parts"])
+                part = new_part()
+                write_part(added.sort(fresh), tdir / part)
+                grown = {**manifest, "parts": list(manifest["parts"]), "counts": dict(manifest["counts"]),
+                         "months": {c: dict(m) for c, m in manifest["months"].items()}}
+                note(grown, part, added)
+                mark(grown, months(added, grown["tracked"]))
+                return self._commit(tdir, version, self._compacted(tdir, grown, fresh), manifest)
         batches = (self.inner.scan_batches(table, columns) if hasattr(self.inner, "scan_batches")
                    else iter([self.inner.scan(table, columns, Where()).collect()]))
-        parts = []
+        loaded = fresh_manifest(schema, key)
         for frame in batches:
             if fresh and not frame[fresh].is_sorted():
                 frame = frame.sort(fresh)  # sorted by time, so a period's scan skips row groups by their statistics
-            part = f"part-{uuid.uuid4().hex}.parquet"
-            _write(frame, tdir / part)
-            parts.append(part)
-        return self._commit(tdir, version, parts, manifest.get("parts", []))
+            part = new_part()
+            write_part(frame, tdir / part)
+            note(loaded, part, frame)
+        return self._commit(tdir, version, loaded, manifest)
 
-    def _compact(self, tdir: Path, parts: list[str], fresh: str) -> list[str]:
-        """Merge the small parts that incremental refreshes leave behind; large parts stay as they are."""
-        small = [p for p in parts if (tdir / p).stat().st_size < SMALL_PART_BYTES]
-        if len(small) < 2:
-            return parts
-        merged = pl.scan_parquet([str(tdir / p) for p in small]).sort(fresh).collect()
-        part = f"part-{uuid.uuid4().hex}.parquet"
-        _write(merged, tdir / part)
-        return [p for p in parts if p not in small] + [part]
+    @staticmethod
+    def _compacted(tdir: Path, manifest: dict, fresh: str) -> dict:
+        """The manifest with the small parts merged once there are too many of them."""
+        parts = manifest["parts"]
+        if len(parts) > MAX_PARTS or sum(1 for p in parts if (tdir / p).stat().st_size < SMALL_PART_BYTES) > 8:
+            compact(tdir, manifest, fresh, SMALL_PART_BYTES)
+        return manifest
 
-    def _commit(self, tdir: Path, version: DataVersion, parts: list[str], old_parts: list[str]) -> dict:
-        manifest = {"token": version.token, "rows": version.rows, "newest": _dump_time(version.newest),
-                    "identity": version.identity, "parts": parts}
+    def _commit(self, tdir: Path, version: DataVersion, manifest: dict, old: dict) -> dict:
+        manifest = {**manifest, "token": version.token, "rows": version.rows, "newest": dump_time(version.newest),
+                    "identity": version.identity}
         _write_manifest(tdir, manifest)
-        # Old parts go after the new manifest is in place; a reader holding them keeps its open handle.
-        for p in set(old_parts) - set(parts):
-            (tdir / p).unlink(missing_ok=True)
+        # Old files go after the new manifest is in place; a reader holding them keeps its open handle.
+        for name in files(old) - files(manifest):
+            (tdir / name).unlink(missing_ok=True)
         return manifest
 
     def clear(self) -> None:
@@ -182,7 +215,7 @@ def _read_manifest(tdir: Path) -> dict:
     except (OSError, ValueError):
         return {}
     # A copy whose files were deleted underneath it is no copy.
-    if not all((tdir / p).is_file() for p in manifest.get("parts", [])):
+    if not all((tdir / p).is_file() for p in files(manifest)):
         return {}
     return manifest
 
@@ -199,43 +232,7 @@ def _write_manifest(tdir: Path, manifest: dict) -> None:
 
 def _sweep(tdir: Path, manifest: dict) -> None:
     """Delete the files of the table's folder that its manifest does not list (parts of a refresh that failed)."""
-    keep = set(manifest.get("parts", []))
-    for path in tdir.glob("part-*"):
+    keep = files(manifest)
+    for path in [*tdir.glob("part-*"), *tdir.glob("drop-*")]:
         if path.name not in keep:
             path.unlink(missing_ok=True)
-
-
-def _write(frame: pl.DataFrame, path: Path) -> None:
-    """Write a part (through a temporary file); an OSError, with its number and file, when the disk refuses."""
-    tmp = path.with_suffix(".tmp")
-    try:
-        # lz4 writes about four times faster than the default zstd here and reads as fast.
-        frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=256_000)
-    except pl.exceptions.PolarsError as exc:
-        tmp.unlink(missing_ok=True)
-        found = _OS_ERROR.search(str(exc))
-        # A disk that fills while the file's end is written fails as a damaged file, with no number: judged by the
-        # room left, which the part would not fit in.
-        code = int(found.group(1)) if found else errno.ENOSPC if _room(path.parent) < frame.estimated_size() else None
-        if code is None:
-            raise
-        raise OSError(code, os.strerror(code), str(tmp)) from exc
-    os.replace(tmp, path)
-
-
-def _room(folder: Path) -> int:
-    """Bytes free where the folder is (0 when that cannot be told)."""
-    try:
-        return shutil.disk_usage(folder).free
-    except OSError:
-        return 0
-
-
-def _dump_time(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _load_time(text: str | None) -> datetime | date | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text) if "T" in text or len(text) > 10 else date.fromisoformat(text)

@@ -6,6 +6,7 @@ from typing import Mapping
 from config.settings import Config, SourceSpec, resolve_placeholders
 from connectors.base import Connector, Remembers
 from connectors.files import FileConnector
+from connectors.merge import KeySpec
 from connectors.mirror import MirroredConnector
 from connectors.sql import SqlConnector
 
@@ -19,7 +20,8 @@ def build_connector(spec: SourceSpec, config: Config) -> Connector:
     if not spec.mirror:
         return sql
     freshness = {name: t.freshness_column for name, t in spec.tables.items() if t.freshness_column}
-    return MirroredConnector(sql, config.data_path / "mirror" / spec.name, freshness)
+    keys = {name: KeySpec(t.key, t.reconcile_minutes * 60) for name, t in spec.tables.items() if t.key}
+    return MirroredConnector(sql, config.data_path / "mirror" / spec.name, freshness, keys)
 
 
 def build_connectors(config: Config) -> dict[str, Connector]:

@@ -29,6 +29,7 @@ from metrics.engine.headline import headline as compute_headline
 from metrics.engine.periods import Filters, add_months, month_start
 from metrics.engine.planning import Ask, Planner, Span, read_span
 from metrics.engine.rollup_store import RollupStore
+from metrics.engine.spans import span_versions
 from metrics.engine.values import distinct_values
 from metrics.semantics.model import Change, Grain, Metric, MetricKind
 
@@ -81,7 +82,6 @@ class Engine:
         if self._rollup_store is None:
             self._rollup_store = RollupStore(self.config.data_path / "rollups")
         return rollups.of_metric(self._rollup_store.get(name, key, lambda: rollups.build(connector, group)), metric)
-
 
     def data_span(self, metric: Metric) -> Span | None:
         """The first day and as-of of a metric's table (the rate windows' clip), read once per data version."""
@@ -161,14 +161,14 @@ class Engine:
         """Only the value for the filters (no previous period, baseline or status)."""
         metric = self.metric(key)
         return self._answer(metric, "value", filters.params(),
-                            lambda: self._table(metric, filters, [], None)["value"][0])
+                            lambda: self._table(metric, filters, [], None)["value"][0], (filters,))
 
     def trend(self, key: str, filters: Filters, grain: Grain | None = None) -> Answer[pl.DataFrame]:
         """Columns period (date), value, rows; one row per period that has data."""
         metric = self.metric(key)
         grain = grain or metric.grain
         return self._answer(metric, "trend", {**filters.params(), "grain": grain.value},
-                            lambda: self._table(metric, filters, [], grain).sort("period"))
+                            lambda: self._table(metric, filters, [], grain).sort("period"), (filters,))
 
     def breakdown(self, key: str, filters: Filters, dimension: str) -> Answer[pl.DataFrame]:
         """Columns <dimension>, value, rows; worst value first."""
@@ -177,7 +177,7 @@ class Engine:
         good_up = metric.good.value == "up"
         return self._answer(metric, "breakdown", {**filters.params(), "by": dimension},
                             lambda: self._table(metric, filters, [dimension], None).sort(
-                                ["value", dimension], descending=[not good_up, False], nulls_last=True))
+                                ["value", dimension], descending=[not good_up, False], nulls_last=True), (filters,))
 
     def movement(self, key: str, filters: Filters, dimension: str | None = None) -> Answer[Movement]:
         """Why a ratio moved from the previous period to this one: each slice's contribution (contributions.py),
@@ -185,7 +185,8 @@ class Engine:
         metric = self.metric(key)
         by = dimension or (metric.drill_path or metric.dimensions or ("",))[0]
         return self._answer(metric, "movement", {**filters.params(), "by": by},
-                            lambda: movement(self.planner, metric, filters, filters.previous(), by))
+                            lambda: movement(self.planner, metric, filters, filters.previous(), by),
+                            (filters, filters.previous()))
 
     def drill(self, key: str, filters: Filters, path: tuple[str, ...]) -> tuple[str | None, Filters]:
         """The next dimension of the drill path after choosing `path` values, and the filters they add.
@@ -210,7 +211,7 @@ class Engine:
                   "fix": only_to_fix}
         return self._answer(metric, "detail", params, lambda: detail_page(
             self.planner, metric, self._rows_metric(metric), filters, page, page_size, sort_by, descending,
-            only_to_fix))
+            only_to_fix), (filters,))
 
     def explain(self, key: str, filters: Filters) -> Explanation:
         """How the number is computed: definition, source, formula and the filters applied."""
@@ -264,11 +265,15 @@ class Engine:
                 partial(self.breaker.ask, source, table, partial(connector.data_version, table)))
         return versions
 
-    def _answer(self, metric: Metric, op: str, params: dict[str, Any], compute: Callable[[], T]) -> Answer[T]:
+    def _answer(self, metric: Metric, op: str, params: dict[str, Any], compute: Callable[[], T],
+                reads: Sequence[Filters] = ()) -> Answer[T]:
+        """The answer to a question, from the cache when the data it reads is unchanged: the versions of the months
+        of `reads` (the periods it reads) where the connectors tell them (spans.py), else of its whole tables."""
         question = digest(self._definition(metric), op, params)
         try:
             versions = self._versions(metric)
-            key = digest(question, {k: v.token for k, v in versions.items()})
+            spans = span_versions(self, metric, reads, versions) if reads else None
+            key = digest(question, spans if spans is not None else {k: v.token for k, v in versions.items()})
             cached = self.cache.get(key)
             if cached is not None:
                 return self._fresh(metric, cached, versions)
