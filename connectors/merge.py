@@ -50,10 +50,11 @@ def new_part(prefix: str = "part") -> str:
     return f"{prefix}-{uuid.uuid4().hex}.parquet"
 
 
-def fresh_manifest(schema: Schema, key: KeySpec | None) -> dict:
-    """The manifest of a copy loaded whole, before its parts are noted: a new epoch, nothing changed since."""
+def fresh_manifest(schema: Schema, key: KeySpec | None, version: DataVersion) -> dict:
+    """The manifest of a copy loaded whole, before its parts are noted: a new epoch (named by the source's version,
+    so every machine that loads the same data names it alike), nothing changed since."""
     tracked = [c for c, dtype in schema.items() if dtype == pl.Date or isinstance(dtype, pl.Datetime)]
-    return {"parts": [], "counts": {}, "ranges": {}, "dropped": {}, "epoch": uuid.uuid4().hex, "seq": 0, "months": {},
+    return {"parts": [], "counts": {}, "ranges": {}, "dropped": {}, "epoch": version.token, "months": {},
             "tracked": tracked, "key": list(key.columns) if key else [], "reconciled": time.time()}
 
 
@@ -123,15 +124,13 @@ def months(frame: pl.DataFrame, columns: list[str]) -> dict[str, set[str]]:
             for c in columns if c in frame.columns}
 
 
-def mark(manifest: dict, touched: dict[str, set[str]]) -> None:
-    """Record a change (the next sequence number) in each month it touched."""
-    if not any(touched.values()):
-        return
-    manifest["seq"] = seq = manifest.get("seq", 0) + 1
+def mark(manifest: dict, touched: dict[str, set[str]], version: DataVersion) -> None:
+    """Record a change in each month it touched, by the source's version it brought the copy to (the same on every
+    machine whose copy follows that source: their answers share cache keys)."""
     record = manifest.setdefault("months", {})
     for column, found in touched.items():
         for month in found:
-            record.setdefault(column, {})[month] = seq
+            record.setdefault(column, {})[month] = version.token
 
 
 def span_token(manifest: dict, column: str, start: date, end: date) -> str | None:
@@ -173,7 +172,7 @@ def merge(inner: Connector, table: str, tdir: Path, manifest: dict, version: Dat
             return None  # rows the freshness column does not show (or a key that is not unique): load whole
     if not found:
         return None  # the version changed, but not in a way the freshness column shows
-    mark(new, touched)
+    mark(new, touched, version)
     _rewrite_dropped(tdir, new)
     return new
 

@@ -153,11 +153,11 @@ class MirroredConnector:
                 grown = {**manifest, "parts": list(manifest["parts"]), "counts": dict(manifest["counts"]),
                          "months": {c: dict(m) for c, m in manifest["months"].items()}}
                 note(grown, part, added)
-                mark(grown, months(added, grown["tracked"]))
+                mark(grown, months(added, grown["tracked"]), version)
                 return self._commit(tdir, version, self._compacted(tdir, grown, fresh), manifest)
         batches = (self.inner.scan_batches(table, columns) if hasattr(self.inner, "scan_batches")
                    else iter([self.inner.scan(table, columns, Where()).collect()]))
-        loaded = fresh_manifest(schema, key)
+        loaded = fresh_manifest(schema, key, version)
         for frame in batches:
             if fresh and not frame[fresh].is_sorted():
                 frame = frame.sort(fresh)  # sorted by time, so a period's scan skips row groups by their statistics
