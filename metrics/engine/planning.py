@@ -50,7 +50,7 @@ class Planner:
     # The recorded baselines (baselines.py) a CHANGE metric compares with once the window has closed; None: live.
     frozen: FrozenBaselines | None = None
     # A metric's rollup (rollups.py), cached by data version; None (or a None answer): the metric reads its rows.
-    rollup: Callable[[Metric], pl.DataFrame | None] | None = None
+    rollup: Callable[[Metric], pl.DataFrame | rollups.Distinct | None] | None = None
 
     def table(self, metric: Metric, filters: Filters, by: Sequence[str] = (), grain: Grain | None = None) -> pl.DataFrame:
         return self.tables([Ask(metric, filters, tuple(by), grain)])[0]

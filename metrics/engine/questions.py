@@ -50,6 +50,7 @@ class Engine:
     use_rollups: bool = True  # decomposable metrics answer from their rollups (rollups.py)
     _programme_start: date | None = field(default=None, init=False)
     _rollup_store: RollupStore | None = field(default=None, init=False)
+    _collided: set[str] = field(default_factory=set, init=False)  # distinct rollups whose hashes were not injective
 
     # -- catalogue -------------------------------------------------------------------------------------------
     def metric(self, key: str) -> Metric:
@@ -63,10 +64,11 @@ class Engine:
         return Planner(self.metric, self.connectors, self.baseline_period, self.data_span,
                        None if self.baselines is None else FrozenBaselines(self.baselines, self.now), self.rollup)
 
-    def rollup(self, metric: Metric) -> pl.DataFrame | None:
+    def rollup(self, metric: Metric) -> pl.DataFrame | rollups.Distinct | None:
         """The metric's part of its table's rollup (rollups.py) for the table's data version, built once in one scan
-        for every decomposable metric of that table and time column; None when its value does not decompose or its
-        source keeps no local copy (a warehouse query answers filtered questions itself)."""
+        for every decomposable metric of that table and time column (a distinct count's own, scanned from disk);
+        None when its value does not decompose or its source keeps no local copy (a warehouse query answers filtered
+        questions itself)."""
         spec = self.config.sources.get(metric.source)
         if not self.use_rollups or spec is None or not spec.mirror or metric.source not in self.connectors:
             return None
@@ -74,13 +76,27 @@ class Engine:
         schema = dict(connector.schema(metric.table))
         if not rollups.usable(metric, schema):
             return None
-        group = [m for m in self.catalogue.values() if (m.source, m.table, m.time_column) ==
-                 (metric.source, metric.table, metric.time_column) and rollups.usable(m, schema)]
         version = self._versions(metric)[f"{metric.source}.{metric.table}"]
-        name = digest("rollup", metric.source, metric.table, metric.time_column)[:12]
-        key = digest(sorted(m.fingerprint() for m in group), version.token)[:20]
         if self._rollup_store is None:
             self._rollup_store = RollupStore(self.config.data_path / "rollups")
+        parts = rollups.decompose(metric)
+        if parts is not None and parts.distinct:  # its own rollup, by the hashes of the values it counts
+            key = digest(metric.fingerprint(), version.token, pl.__version__)[:20]
+            if key in self._collided:
+                return None
+            try:
+                name = digest("distinct", metric.key)[:12]
+                daily = self._rollup_store.scan(name, key, lambda: rollups.build_distinct(connector, metric))
+                return rollups.Distinct(daily, self._rollup_store.get(f"{name}m", key,
+                                                                      lambda: rollups.monthly(daily, metric)))
+            except rollups.Collision:
+                self._collided.add(key)  # its rows answer, until the data changes
+                return None
+        group = [m for m in self.catalogue.values() if (m.source, m.table, m.time_column) ==
+                 (metric.source, metric.table, metric.time_column) and rollups.usable(m, schema)
+                 and not getattr(rollups.decompose(m), "distinct", False)]
+        name = digest("rollup", metric.source, metric.table, metric.time_column)[:12]
+        key = digest(sorted(m.fingerprint() for m in group), version.token)[:20]
         return rollups.of_metric(self._rollup_store.get(name, key, lambda: rollups.build(connector, group)), metric)
 
     def data_span(self, metric: Metric) -> Span | None:

@@ -40,11 +40,22 @@ class RollupStore:
             self._held = {**dict(list(self._held.items())[-(HELD - 1):]), name: found}
         return found
 
+    def scan(self, group: str, key: str, build: Callable[[], pl.DataFrame]) -> pl.LazyFrame:
+        """A large rollup (a distinct count's) scanned from its file, built and stored first when missing: a question
+        reads only the row groups of its period, and nothing is held in memory between questions."""
+        path = self.folder / f"{group}-{key}.parquet"
+        if not path.is_file():
+            built = build()
+            self._put(group, path, built)
+            if not path.is_file():
+                return built.lazy()  # not stored (the folder cannot be written): this once from memory
+        return pl.scan_parquet(path)
+
     def _put(self, group: str, path: Path, frame: pl.DataFrame) -> None:
         tmp = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp")
         try:
             private_folder(self.folder)
-            frame.write_parquet(tmp, compression="lz4")
+            frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=128_000)
             os.replace(tmp, path)
             for old in self.folder.glob(f"{group}-*.parquet"):
                 if old != path:

@@ -6,10 +6,16 @@ holding each of its aggregates over that group's rows (a mean as its sum and its
 any filter on its dimensions, any breakdown and any trend grain then re-aggregates kilobytes instead of scanning the
 table: sums, counts and row counts add up, minima and maxima take the least and greatest.
 
-Medians, percentiles and distinct counts do not decompose (a median of medians is not the median): such a metric,
-and one whose time column carries a time zone (its days would not be the filters' days), reads its rows as before.
-Every decomposable metric of one table and time column is rolled up in ONE streamed scan, each with its own row
-filter; the result is a Parquet file per data version of the table, beside the local copies (store.py).
+A distinct count decomposes too, exactly, at a larger size: its rollup is grouped by a 64-bit hash of the counted
+value as well (one row per day, dimensions and value), and the distinct count of any slice is the number of distinct
+hashes in it. The hash is checked injective over the whole table when the rollup is built (as many distinct hashes
+as distinct values); a table where two values share a hash keeps reading its rows for that metric. Such a rollup is
+one metric's, kept on disk and scanned by period (its rows sorted by day), never held whole in memory.
+
+Medians and percentiles do not decompose (a median of medians is not the median): such a metric, and one whose time
+column carries a time zone (its days would not be the filters' days), reads its rows as before. Every other
+decomposable metric of one table and time column is rolled up in ONE streamed scan, each with its own row filter; the
+result is a Parquet file per data version of the table, beside the local copies (rollup_store.py).
 """
 from __future__ import annotations
 
@@ -27,7 +33,8 @@ from metrics.semantics.model import Metric, MetricKind
 DAY = "_day"
 ROWS = "_rows"
 # How each decomposable aggregate's partials combine across groups.
-COMBINE = {"Sum": "sum", "Count": "sum", "Len": "sum", "Min": "min", "Max": "max"}
+COMBINE = {"Sum": "sum", "Count": "sum", "Len": "sum", "Min": "min", "Max": "max", "NUnique": "n_unique"}
+SEED = 0  # the distinct values' hash seed (the rollup's key names the polars version: hashes may change with it)
 _DECOMPOSED: dict[str, Decomposed | None] = {}  # by a metric's fingerprint
 
 
@@ -55,6 +62,15 @@ class Decomposed:
     value: pl.Expr | None
     numerator: pl.Expr | None
     denominator: pl.Expr | None
+
+    @property
+    def distinct(self) -> bool:
+        """Whether it counts distinct values (its rollup is grouped by their hashes too)."""
+        return any(p.kind == "NUnique" for p in self.partials)
+
+
+class Collision(Exception):
+    """Two distinct values of a table share a hash: its distinct counts are read from rows."""
 
 
 def decompose(metric: Metric) -> Decomposed | None:
@@ -93,10 +109,14 @@ def _rewrite(node: Any, partials: list[Partial]) -> Any:
         return {"Column": _partial(Partial("Len", None), partials)}
     if isinstance(node, dict) and len(node) == 1 and "Agg" in node:
         (kind, body), = node["Agg"].items()
-        if kind not in ("Mean", "Sum", "Count", "Min", "Max"):
+        if kind not in ("Mean", "Sum", "Count", "Min", "Max", "NUnique"):
             return None
         if kind == "Count" and body.get("include_nulls"):
             return None
+        if kind == "NUnique":  # a row-wise value only (no filter or aggregate inside): it is hashed row by row
+            text = json.dumps(body)
+            return None if any(k in text for k in ('"Filter"', '"Agg"', '"Over"', '"Window"')) else {
+                "Column": _partial(Partial(kind, _expr(body)), partials)}
         of = _expr(body["input"] if kind in ("Count", "Min", "Max") else body)
         if kind == "Mean":
             total, count = _partial(Partial("Sum", of), partials), _partial(Partial("Count", of), partials)
@@ -163,6 +183,67 @@ def build(connector: Connector, metrics: Sequence[Metric]) -> pl.DataFrame:
     return frame.group_by([DAY, *dims]).agg(aggs).sort([DAY, *dims]).collect(engine="streaming")
 
 
+def build_distinct(connector: Connector, metric: Metric) -> pl.DataFrame:
+    """The rollup of a metric that counts distinct values: by day, its dimensions and the hash of each counted value,
+    with its rows and other partials; Collision when a hash is not injective over the table."""
+    parts = decompose(metric)
+    assert parts is not None and parts.distinct
+    columns = {c for e in (metric.value, metric.numerator, metric.denominator, metric.row_filter) if e is not None
+               for c in e.meta.root_names()} | set(metric.dimensions) | {metric.time_column}
+    frame = connector.scan(metric.table, sorted(columns), Where())
+    if metric.row_filter is not None:
+        frame = frame.filter(metric.row_filter.fill_null(False))
+    distinct = [(f"_p{i}", p.of) for i, p in enumerate(parts.partials) if p.kind == "NUnique" and p.of is not None]
+    checks = frame.select([e for name, of in distinct
+                           for e in (of.n_unique().alias(f"{name}v"), of.hash(SEED).n_unique().alias(f"{name}h"))])
+    counted = checks.collect(engine="streaming").row(0)
+    if any(counted[i] != counted[i + 1] for i in range(0, len(counted), 2)):
+        raise Collision(f"{metric.key}: two distinct values share a hash")
+    keys = [DAY, *metric.dimensions, *(name for name, _ in distinct)]
+    frame = frame.with_columns(pl.col(metric.time_column).cast(pl.Date).alias(DAY),
+                               *[of.hash(SEED).alias(name) for name, of in distinct])
+    aggs = [pl.len().alias(ROWS)] + [p.over(None).alias(f"_p{i}") for i, p in enumerate(parts.partials)
+                                     if p.kind != "NUnique"]
+    return frame.group_by(keys).agg(aggs).sort(DAY).collect(engine="streaming")
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """A distinct count's rollups: by day (scanned from disk) and, exact per calendar month, company-wide and per
+    value of each dimension (small, in memory): a month's or a monthly trend's question with at most one dimension,
+    filtered to one value, reads the monthly one."""
+
+    daily: pl.LazyFrame
+    monthly: pl.DataFrame
+
+
+def monthly(daily: pl.LazyFrame, metric: Metric) -> pl.DataFrame:
+    """Each calendar month's partials, company-wide and per value of each dimension (column `_level` names it);
+    distinct counts counted within the month and slice, so they are exact there and nowhere else."""
+    parts = decompose(metric)
+    assert parts is not None
+    month = daily.with_columns(pl.col(DAY).dt.truncate("1mo"))
+    aggs = [pl.col(ROWS).sum()] + [getattr(pl.col(f"_p{i}"), COMBINE[p.kind])().alias(f"_p{i}")
+                                   for i, p in enumerate(parts.partials)]
+    levels = [month.group_by([DAY, *level]).agg(aggs).with_columns(_level=pl.lit(",".join(level)))
+              for level in [[], *([d] for d in metric.dimensions)]]
+    return pl.concat(pl.collect_all(levels), how="diagonal_relaxed")
+
+
+def _monthly_answers(filters: Filters, by: list[str], every: str | None) -> str | None:
+    """The level of the monthly rollup that answers this ask exactly (a one-month period or a monthly trend over whole
+    months, at most one dimension, filtered to one value); None when only the daily rollup does."""
+    whole_months = filters.start.day == 1 and filters.end.day == 1
+    one_month = whole_months and (filters.end.year * 12 + filters.end.month) - (
+        filters.start.year * 12 + filters.start.month) == 1
+    if not (one_month and every is None or whole_months and every == "1mo"):
+        return None
+    dims = {d for d, _ in filters.where} | set(by)
+    if len(dims) > 1 or any(isinstance(v, tuple) and len(v) != 1 for _, v in filters.where):
+        return None
+    return ",".join(dims)
+
+
 def of_metric(rollup: pl.DataFrame, metric: Metric) -> pl.DataFrame:
     """One metric's part of its table's rollup: day, its dimensions, its rows and partials (`_rows`, `_p0` …)."""
     mine = [c for c in rollup.columns if c.startswith(f"{metric.key}:")]
@@ -171,19 +252,29 @@ def of_metric(rollup: pl.DataFrame, metric: Metric) -> pl.DataFrame:
         DAY, *metric.dimensions, *[pl.col(c).alias(c.split(":", 1)[1]) for c in mine])
 
 
-def table(rollup: pl.DataFrame, metric: Metric, filters: Filters, by: list[str], every: str | None) -> pl.LazyFrame:
+def table(rollup: pl.DataFrame | Distinct, metric: Metric, filters: Filters, by: list[str],
+          every: str | None) -> pl.LazyFrame:
     """An ask's table (group columns, period first when a grain is given, then value and rows) from the metric's
-    rollup (of_metric): the same table its rows give."""
+    rollup (of_metric's, or a distinct count's): the same table its rows give."""
     parts = decompose(metric)
     assert parts is not None
-    frame = rollup.lazy().filter((pl.col(DAY) >= filters.start) & (pl.col(DAY) < filters.end))
+    combine = dict(COMBINE)
+    if isinstance(rollup, Distinct):
+        level = _monthly_answers(filters, by, every)
+        if level is None:
+            source = rollup.daily
+        else:  # one monthly row per group asked: its counts are taken as they are
+            source, combine["NUnique"] = rollup.monthly.lazy().filter(pl.col("_level") == level), "sum"
+    else:
+        source = rollup.lazy()
+    frame = source.filter((pl.col(DAY) >= filters.start) & (pl.col(DAY) < filters.end))
     for dim, value in filters.where:
         frame = frame.filter(pl.col(dim).is_in(list(value) if isinstance(value, tuple) else [value]))
     keys = list(by)
     if every is not None:
         frame = frame.with_columns(period=pl.col(DAY).dt.truncate(every).cast(pl.Date))
         keys = ["period", *keys]
-    combined = [pl.col(ROWS).sum().alias("rows")] + [getattr(pl.col(f"_p{i}"), COMBINE[p.kind])().alias(f"_p{i}")
+    combined = [pl.col(ROWS).sum().alias("rows")] + [getattr(pl.col(f"_p{i}"), combine[p.kind])().alias(f"_p{i}")
                                                       for i, p in enumerate(parts.partials)]
     out = frame.group_by(keys).agg(combined) if keys else frame.select(combined)
     if metric.kind is MetricKind.SIMPLE and parts.value is not None:
