@@ -133,6 +133,15 @@ def mark(manifest: dict, touched: dict[str, set[str]], version: DataVersion) -> 
             record.setdefault(column, {})[month] = version.token
 
 
+def month_stamps(manifest: dict, column: str) -> dict | None:
+    """The copy's load (its epoch) and, per month of `column` a change touched since, the version that touched it
+    last: two stamps with one epoch differ exactly in the months whose rows changed between them. None when the
+    column is not a recorded time column."""
+    if column not in manifest.get("tracked", []) or "epoch" not in manifest:
+        return None
+    return {"epoch": manifest["epoch"], "months": dict(manifest.get("months", {}).get(column, {}))}
+
+
 def span_token(manifest: dict, column: str, start: date, end: date) -> str | None:
     """What identifies the copy's rows whose `column` lies in [start, end): it changes only when a change touched one
     of those months (or the table was loaded whole). None when the column is not a recorded time column."""

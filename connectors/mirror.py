@@ -38,6 +38,7 @@ from connectors.merge import (
     load_time,
     mark,
     merge,
+    month_stamps,
     months,
     new_part,
     note,
@@ -89,6 +90,11 @@ class MirroredConnector:
         """What identifies the table's rows whose time_column lies in [start, end), once the copy is in step with
         `version`: it changes only when a change touched one of those months. None for a column not of dates."""
         return span_token(self._synced(table, version)[1], time_column, start, end)
+
+    def month_stamps(self, table: str, time_column: str, version: DataVersion | None = None) -> dict | None:
+        """Which months of time_column changed since the copy was loaded, and by which version (merge.month_stamps),
+        once the copy is in step with `version`: what a rollup rebuilds when the data changes."""
+        return month_stamps(self._synced(table, version)[1], time_column)
 
     def _synced(self, table: str, version: DataVersion | None = None) -> tuple[Path, dict]:
         """The copy's folder and manifest, once in step with the source."""

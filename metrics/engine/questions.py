@@ -96,8 +96,22 @@ class Engine:
                  (metric.source, metric.table, metric.time_column) and rollups.usable(m, schema)
                  and not getattr(rollups.decompose(m), "distinct", False)]
         name = digest("rollup", metric.source, metric.table, metric.time_column)[:12]
-        key = digest(sorted(m.fingerprint() for m in group), version.token)[:20]
-        return rollups.of_metric(self._rollup_store.get(name, key, lambda: rollups.build(connector, group)), metric)
+        definitions = digest(sorted(m.fingerprint() for m in group))
+        key = digest(definitions, version.token)[:20]
+        store = self._rollup_store
+        stamps = getattr(connector, "month_stamps", lambda *a: None)(metric.table, metric.time_column, version)
+        about = None if stamps is None else {**stamps, "definitions": definitions}
+
+        def build() -> pl.DataFrame:
+            """Only the months changed since the group's last rollup, when the copy can tell them; else whole."""
+            last = store.previous(name, key) if about is not None else None
+            if about is None or last is None or last[1].get("epoch") != about["epoch"] or \
+                    last[1].get("definitions") != definitions:
+                return rollups.build(connector, group)
+            changed = {m for m, by in about["months"].items() if last[1]["months"].get(m) != by}
+            about["rebuilt"] = sorted(changed)
+            return rollups.update(last[0], connector, group, changed)
+        return rollups.of_metric(store.get(name, key, build, about), metric)
 
     def data_span(self, metric: Metric) -> Span | None:
         """The first day and as-of of a metric's table (the rate windows' clip), read once per data version."""

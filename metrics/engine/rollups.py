@@ -22,12 +22,13 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Sequence
 
 import polars as pl
 
 from connectors.base import Connector, Where
-from metrics.engine.periods import Filters
+from metrics.engine.periods import Filters, add_months
 from metrics.semantics.model import Metric, MetricKind
 
 DAY = "_day"
@@ -163,9 +164,19 @@ def usable(metric: Metric, schema: dict[str, pl.DataType]) -> bool:
     return not (isinstance(dtype, pl.Datetime) and dtype.time_zone) and decompose(metric) is not None
 
 
-def build(connector: Connector, metrics: Sequence[Metric]) -> pl.DataFrame:
+def update(old: pl.DataFrame, connector: Connector, metrics: Sequence[Metric], months: set[str]) -> pl.DataFrame:
+    """A rollup brought to the copy's new version by rebuilding only the months (YYYY-MM) whose rows changed: the
+    other months' rows are kept as they are."""
+    kept = old.filter(~pl.col(DAY).dt.strftime("%Y-%m").is_in(sorted(months)))
+    fresh = build(connector, metrics, months) if months else old.clear()
+    dims = [c for c in old.columns if c != DAY and ":" not in c]
+    return pl.concat([kept, fresh.select(old.columns)], how="vertical_relaxed").sort([DAY, *dims])
+
+
+def build(connector: Connector, metrics: Sequence[Metric], months: set[str] | None = None) -> pl.DataFrame:
     """The rollup of metrics of one table and time column, in one streamed scan: by day and every dimension any of
-    them declares, each metric's rows and partials as columns `<key>:_rows`, `<key>:_p0` …"""
+    them declares, each metric's rows and partials as columns `<key>:_rows`, `<key>:_p0` …; only the rows of these
+    months (YYYY-MM) when given."""
     first = metrics[0]
     dims = sorted({d for m in metrics for d in m.dimensions})
     columns = {first.time_column, *dims}
@@ -180,6 +191,9 @@ def build(connector: Connector, metrics: Sequence[Metric]) -> pl.DataFrame:
         aggs += [p.over(rows).alias(f"{metric.key}:_p{i}") for i, p in enumerate(parts.partials)]
     frame = connector.scan(first.table, sorted(columns), Where())
     frame = frame.with_columns(pl.col(first.time_column).cast(pl.Date).alias(DAY))
+    if months is not None:  # each month a range of days, so the scan skips the row groups outside them
+        spans = [(date(int(m[:4]), int(m[5:]), 1), add_months(date(int(m[:4]), int(m[5:]), 1), 1)) for m in months]
+        frame = frame.filter(pl.any_horizontal([(pl.col(DAY) >= a) & (pl.col(DAY) < b) for a, b in spans]))
     return frame.group_by([DAY, *dims]).agg(aggs).sort([DAY, *dims]).collect(engine="streaming")
 
 
