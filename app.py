@@ -71,7 +71,7 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     problems += target_problems(catalogue, config.targets, str(config.path))
     if problems and strict:
         raise CatalogueError(problems)
-    cache = ResultCache(config.data_path / "cache")
+    cache = ResultCache(config.data_path / "cache", config.cache_url)
     engine = Engine(catalogue, connectors, config, cache, now=lambda: datetime.combine(config.today(), datetime.now().time()),
                     baselines=BaselineStore.in_folder(config.data_path))
     history.record(config.data_path / history.FILE_NAME, catalogue, engine.now())

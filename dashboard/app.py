@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import dash
 
-from dashboard import context, dispatch, guard, login, shell
+from dashboard import context, dispatch, guard, health, login, shell
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -93,6 +93,7 @@ def create_app(engine: Engine, config: Config) -> dash.Dash:
             register(app)
     dispatch.install(app)  # every callback request is checked before Dash dispatches it
     answer_404_for_unknown_paths(app)
+    health.install(app.server, engine, config)  # /healthz and /readyz, for load balancers
     return app
 
 

@@ -28,6 +28,7 @@ from access.tokens import TokenStore
 from access.users import UserStore
 from dashboard import devices, serving, session
 from dashboard.dispatch import CALLBACK_PATH, BadCall, refuse_bad_calls
+from dashboard.health import HEALTH_PATHS
 
 SECRET_ENV = "VANTAGE_SECRET_KEY"
 SECRET_FILE = "secret.key"
@@ -123,6 +124,8 @@ def _gate() -> Response | None:
     cfg = flask.current_app.config
     path = flask.request.path
     flask.g.vantage_viewer = None
+    if path in HEALTH_PATHS:  # load balancers' probes: no session, no store read here (dashboard/health.py)
+        return None
     sessions: SessionStore = cfg[session.SESSIONS_KEY]
     exchanged = devices.exchange(cfg["VANTAGE_TOKENS"], sessions, cfg["VANTAGE_AUDIT"])
     if exchanged is not None:
