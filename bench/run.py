@@ -3,13 +3,17 @@
     .venv/bin/pip install -r bench/requirements.txt
     .venv/bin/python bench/run.py --records 1000000 10000000
 
-Each size is measured in its own process (so peak memory is that size's), Vantage first, then the references
-in the same process; ratios, not seconds, are what compare across these noisy machines.
+Each size is measured in its own process (so peak memory is that size's), Vantage first, then connectorx in the same
+process; ratios, not seconds, are what compare across these noisy machines. The DuckDB reference (bench/reference.py)
+runs in a process of its own, taking turns with the cold suite, and every number of it must equal the engine's
+(1e-9 relative): the run stops at the first that does not.
+`--no-record` prints the figures without adding them to bench/RESULTS.md.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -20,11 +24,16 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
+if TYPE_CHECKING:
+    from metrics.engine.periods import Filters
+    from metrics.engine.protocol import Questions
 TODAY = "2026-11-27"
+REPEATS = 5  # cold suite and reference, taking turns
 TABLES = ("master_records", "process_runs", "audit_cycles", "service_requests", "api_calls", "costs", "milestones")
 
 
@@ -37,7 +46,7 @@ def build(records: int) -> Path:
     return path
 
 
-def timed(fn, repeat: int = 1):  # noqa: ANN001, ANN201
+def timed(fn, repeat: int = 1):
     """(median seconds, last result) over `repeat` runs."""
     times, result = [], None
     for _ in range(repeat):
@@ -59,6 +68,7 @@ def measure(records: int) -> dict:
     from metrics.engine.cache import ResultCache
     from metrics.engine.periods import Filters
 
+    load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix=f"vantage-bench-{records}-", dir=OUT))
     db = work / "demo.sqlite"
     shutil.copy(build(records), db)
@@ -89,12 +99,34 @@ def measure(records: int) -> dict:
             engine._versions(engine.metric(key))
     fresh_cache()
     res["versions_s"], _ = timed(versions)  # asking SQLite for each table's row count and newest row
-    cold = []
-    for _ in range(3):
+    # The cold suite and the DuckDB reference (in a process of its own, over the same Parquet parts) take turns, so
+    # a change in the machine's load falls on both; the reference's numbers must then equal the engine's.
+    files = {t: mirror.sync(t) for t in TABLES}
+    start = engine.programme_start()
+    base = (date(start.year - (start.month <= 3), (start.month - 4) % 12 + 1, 1), date(start.year, start.month, 1))
+    trend = (date(2026, 5, 1), date(2026, 11, 1))  # the six months up to the period's end, as the headline's
+    spans = [(period.start, period.end), (date(2026, 9, 1), date(2026, 10, 1)), base, trend]
+    # Cold: no answer cached and no rollup built (the first questions after a change of data); then again with the
+    # rollups those questions built kept (the first questions after a restart, or after the result cache expired).
+    cold, rolled, ref, values = [], [], [], {}
+    for _ in range(REPEATS):
         fresh_cache()
+        engine._rollup_store = None
+        shutil.rmtree(work / "rollups", ignore_errors=True)
         versions()  # within the sources' TTL the data version is known; the suite below is computation
         cold.append(timed(suite)[0])
-    res["suite_cold_s"] = sorted(cold)[1]
+        seconds, values = reference(work, files, spans)
+        ref.append(seconds)
+        fresh_cache()
+        versions()
+        rolled.append(timed(suite)[0])
+    middle = REPEATS // 2
+    res["suite_cold_s"], res["suite_duckdb_s"] = sorted(cold)[middle], sorted(ref)[middle]
+    res["suite_cold_rollups_s"] = sorted(rolled)[middle]
+    res["suite_ratios"] = sorted(c / r for c, r in zip(cold, ref))
+    res["suite_turns_s"] = [list(turn) for turn in zip(cold, ref, rolled)]
+    res["duckdb_threads"] = os.cpu_count()
+    res["reference_values_equal"] = check_reference(engine, keys, values, period, trend)
     res["suite_warm_s"], _ = timed(suite, repeat=5)
 
     def drill() -> None:
@@ -147,22 +179,54 @@ def measure(records: int) -> dict:
             pl.read_database_uri(f"SELECT * FROM {t}", f"sqlite://{db}", engine="connectorx")
     try:
         res["load_connectorx_s"], _ = timed(cx_load)
-    except Exception as exc:  # connectorx cannot type an all-null first row in SQLite
+    except Exception as exc:  # noqa: BLE001 - connectorx cannot type an all-null first row in SQLite
         res["load_connectorx_error"] = str(exc).splitlines()[0]
 
-    # The same suite in DuckDB over the same Parquet copy.
-    from bench.reference import run_suite
-
-    files = {t: mirror.sync(t) for t in TABLES}
-    start = engine.programme_start()
-    base = (date(start.year - (start.month <= 3), (start.month - 4) % 12 + 1, 1), date(start.year, start.month, 1))
-    ref = []
-    for _ in range(3):
-        ref.append(timed(lambda: run_suite(files, (period.start, period.end), (date(2026, 9, 1), date(2026, 10, 1)),
-                                           base, (date(2026, 5, 1), date(2026, 11, 1))))[0])
-    res["suite_duckdb_s"] = sorted(ref)[1]
+    res["load_avg_before"], res["load_avg_after"] = list(load_before), list(os.getloadavg())
     shutil.rmtree(work, ignore_errors=True)
     return res
+
+
+def reference(work: Path, files: dict[str, list[str]], spans: list[tuple[date, date]]) -> tuple[float, dict]:
+    """(seconds, values) of the DuckDB reference over the spans (period, previous, baseline, trend), run in a process
+    of its own (its memory is not Vantage's peak) and timed there."""
+    ask = work / "reference.json"
+    ask.write_text(json.dumps({"files": files, "spans": [[lo.isoformat(), hi.isoformat()] for lo, hi in spans]}))
+    out = subprocess.run([sys.executable, __file__, "--reference", str(ask)], stdout=subprocess.PIPE, text=True,
+                         check=True, cwd=ROOT)
+    answer = json.loads(out.stdout)
+    return answer["seconds"], answer["values"]
+
+
+def run_reference(ask: Path) -> None:
+    from bench.reference import run_suite
+
+    given = json.loads(ask.read_text())
+    spans = [(date.fromisoformat(lo), date.fromisoformat(hi)) for lo, hi in given["spans"]]
+    t0 = time.perf_counter()
+    values = run_suite(given["files"], *spans)
+    print(json.dumps({"seconds": time.perf_counter() - t0, "values": values}))
+
+
+def check_reference(engine: Questions, keys: list[str], ref: dict, period: Filters, trend: tuple[date, date]) -> int:
+    """How many numbers the reference and the engine both give; exits with the first that differs (beyond 1e-9
+    relative) at the period, the previous period, the baseline or a month of the trend."""
+    from metrics.semantics.model import Grain
+
+    compared = 0
+    for key in keys:
+        head = engine.headline(key, period).data
+        if (head.start, head.end) != (period.start, period.end):
+            sys.exit(f"the engine moved the headline of {key} to {head.start}..{head.end}: the reference cannot follow")
+        ours = {"period": head.value, "previous": head.previous, "baseline": head.baseline}
+        months = engine.trend(key, period.with_period(*trend), Grain.MONTH).data
+        ours |= {day.isoformat(): value for day, value in zip(months["period"], months["value"])}
+        for at in sorted(set(ours) | set(ref[key])):
+            a, b = ours.get(at), ref[key].get(at)
+            if (a is None) != (b is None) or (a is not None and b is not None and not math.isclose(a, b, rel_tol=1e-9)):
+                sys.exit(f"the DuckDB reference differs from the engine: {key} at {at}: engine {a!r}, DuckDB {b!r}")
+            compared += 1
+    return compared
 
 
 def report(results: list[dict]) -> str:
@@ -170,11 +234,17 @@ def report(results: list[dict]) -> str:
              "| measure | " + " | ".join(f"{r['records']:,} records" for r in results) + " | target |",
              "| --- |" + " --- |" * len(results) + " --- |"]
 
-    def row(name: str, fn, target: str) -> None:  # noqa: ANN001
+    def row(name: str, fn, target: str) -> None:
         lines.append(f"| {name} | " + " | ".join(fn(r) for r in results) + f" | {target} |")
     row("cold KPI suite (headlines of the reference's metrics), s", lambda r: f"{r['suite_cold_s']:.3f}", "")
-    row("DuckDB reference suite, s", lambda r: f"{r['suite_duckdb_s']:.3f}", "")
-    row("cold suite ÷ DuckDB", lambda r: f"**{r['suite_cold_s'] / r['suite_duckdb_s']:.2f}**", "≤ 1.0")
+    row("tuned DuckDB reference (one query per table, all cores), s", lambda r: f"{r['suite_duckdb_s']:.3f}", "")
+    row("cold suite ÷ DuckDB", lambda r: f"**{r['suite_cold_s'] / r['suite_duckdb_s']:.2f}**",
+        "≤ 0.9 at 1M, ≤ 0.7 at 10M")
+    row("cold suite ÷ DuckDB, each turn (lowest–highest)",
+        lambda r: f"{r['suite_ratios'][0]:.2f}–{r['suite_ratios'][-1]:.2f}", "")
+    row("cold suite with its rollups already built, s", lambda r: f"{r['suite_cold_rollups_s']:.3f}", "")
+    row("… ÷ DuckDB", lambda r: f"{r['suite_cold_rollups_s'] / r['suite_duckdb_s']:.2f}", "")
+    row("DuckDB numbers equal to the engine's (values compared)", lambda r: f"all {r['reference_values_equal']}", "all")
     row("data version check of the 7 tables (once per TTL), s", lambda r: f"{r['versions_s']:.3f}", "")
     row("warm suite, ms", lambda r: f"**{r['suite_warm_s'] * 1000:.1f}**", "< 50")
     row("drill steps cold (dept / system / records), ms",
@@ -189,14 +259,21 @@ def report(results: list[dict]) -> str:
         lambda r: f"**{r['refresh_1pct_s'] / r['master_full_load_s']:.3f}** ({r['refresh_1pct_s']:.2f} s / "
                   f"{r['master_full_load_s']:.2f} s)", "< 0.10")
     row("peak memory (Vantage steps), MB", lambda r: f"**{r['peak_mb_vantage']:.0f}**", "< 2048")
+    row("load average (1 / 5 / 15 min) before → after", lambda r: " / ".join(f"{x:.2f}" for x in r["load_avg_before"])
+        + " → " + " / ".join(f"{x:.2f}" for x in r["load_avg_after"]), "")
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--records", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    p.add_argument("--no-record", action="store_true", help="print the figures without adding them to RESULTS.md")
     p.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--reference", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.reference:
+        run_reference(Path(args.reference))
+        return 0
     OUT.mkdir(parents=True, exist_ok=True)
     if args.measure:
         print(json.dumps(measure(args.measure)))
@@ -204,12 +281,14 @@ def main() -> int:
     results = []
     for n in args.records:
         build(n)
-        out = subprocess.run([sys.executable, __file__, "--measure", str(n)], capture_output=True, text=True,
-                             check=True, cwd=ROOT)
+        out = subprocess.run([sys.executable, __file__, "--measure", str(n)], stdout=subprocess.PIPE, text=True,
+                             check=True, cwd=ROOT)  # its errors go straight to stderr
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(results[-1]), flush=True)
     text = report(results)
     print(text)
+    if args.no_record:
+        return 0
     results_md = ROOT / "bench" / "RESULTS.md"
     head = results_md.read_text() if results_md.exists() else "# Benchmark results\n\n"
     results_md.write_text(head.rstrip() + "\n\n" + text)
