@@ -8,6 +8,7 @@
     python app.py check                validate config, sources and catalogue
     python app.py cache warm|clear     fill or empty the result cache
     python app.py demo --records N     build a (larger) demo database
+    python app.py worker               run background work for broker_url (a Celery worker)
 Exit codes: 0 ok, 2 bad usage or config, 1 a source failed.
 """
 from __future__ import annotations
@@ -49,7 +50,7 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     CatalogueError when the catalogue is wrong.
     """
     from connectors.sources import build_connectors
-    from core import labels
+    from core import labels, state
     from core.store import private_folder
     from metrics.engine import history
     from metrics.engine.baselines import BaselineStore
@@ -60,6 +61,7 @@ def wire(config: Config, strict: bool = True) -> Runtime:
     from programme import maturity
 
     private_folder(config.data_path)  # users, sessions, the audit trail and cached numbers: the owner's only (0700)
+    state.attach(config.data_path, config.state_url)  # the stores: SQLite files there, or the shared PostgreSQL
     labels.install(config.labels)  # the names of the data's values, read-only from here on
     ensure_demo(config)
     modules = (list(registry.DEFAULT_PACK) if config.default_metrics else []) + list(config.metric_modules)
@@ -81,8 +83,9 @@ def wire(config: Config, strict: bool = True) -> Runtime:
 def serve(rt: Runtime, args: argparse.Namespace) -> int:
     from dashboard.app import create_app
     from dashboard.serving import run_options
+    from workers.queue import attach
 
-    app = create_app(rt.engine, rt.config)
+    app = create_app(attach(rt.engine, rt.config), rt.config)  # with a broker, refreshes go to the workers
     for failure in rt.source_failures:
         print(f"warning: {failure}", file=sys.stderr)
     host, port = rt.config.host, rt.config.port
@@ -112,23 +115,31 @@ def alerts(rt: Runtime, args: argparse.Namespace) -> int:
 
 def scheduler(rt: Runtime, args: argparse.Namespace) -> int:
     from snapshots import commands
+    from workers.queue import snapshot_dispatch
 
-    return commands.run_scheduler(rt.engine, rt.config, once=args.once)
+    return commands.run_scheduler(rt.engine, rt.config, once=args.once, dispatch=snapshot_dispatch(rt.config))
+
+
+def worker(rt: Runtime, args: argparse.Namespace) -> int:
+    from workers.run import run_worker
+
+    return run_worker(rt.engine, rt.config, args.concurrency)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from cli.run import run
 
     return run(argv, wire, {"serve": Command(serve), "snapshot": Command(snapshot), "scheduler": Command(scheduler),
-                            "alerts": Command(alerts)})
+                            "alerts": Command(alerts), "worker": Command(worker)})
 
 
 def create_server() -> Flask:
     """The Flask server for gunicorn (`gunicorn 'app:create_server()'`), configured from the environment."""
     from dashboard.app import create_app
+    from workers.queue import attach
 
     rt = wire(load_config())
-    return create_app(rt.engine, rt.config).server
+    return create_app(attach(rt.engine, rt.config), rt.config).server
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 Every row carries a SHA-256 hash over the previous row's hash and its own fields, so a row edited, removed or put in
 afterwards breaks the chain there: `verify()` (`python app.py audit verify`) names the first broken link. Triggers
-stop edits through SQLite on the live file; the chain shows the edits made around them (on a copy whose triggers were
-dropped, say). The hash has no key: whoever rewrites a row and every hash after it is not caught, so an archive of
-the trail (or of its last hash) kept elsewhere is what anchors it.
+stop edits through SQLite on the live file (on the shared state's PostgreSQL, triggers created by its migration
+refuse UPDATE, DELETE and TRUNCATE, and writers take turns under an advisory lock); the chain shows the edits made
+around them (on a copy whose triggers were dropped, say). The hash has no key: whoever rewrites a row and every
+hash after it is not caught, so an archive of the trail (or of its last hash) kept elsewhere is what anchors it.
 
 A row that cannot be written raises AuditUnavailable, so what it would record is not shown; the server log says
 which folder and why (full, read-only, locked).
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping, NamedTuple, Sequence
 
 from core.errors import AuditUnavailable, UsageError
-from core.store import SqliteStore, immediate, local_fault, read_only
+from core.store import SqliteStore, StoreError, immediate, local_fault, present, read_only
 
 NO_UPDATE = """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"""
@@ -46,6 +47,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 # The fields a row's hash covers, in this order; the column `hash` follows them.
 FIELDS = ("id", "at", "user", "action", "what", "filters", "address", "reason")
 COLUMNS = (*FIELDS, "hash")
+SELECTED = ", ".join(f'"{c}"' if c == "user" else c for c in FIELDS)  # "user" is a keyword in PostgreSQL
 ADDED_COLUMNS = ("reason", "hash")  # columns a file written before them gets on first open
 LOG_EVERY_SECONDS = 60.0  # a failing audit is logged once a minute per cause, not once per refused view
 log = logging.getLogger("vantage.audit")
@@ -78,7 +80,7 @@ class AuditTrail(SqliteStore):
         """Append entries of one viewer in one transaction (one wait for the disk), each chained to the one before.
         AuditUnavailable when they cannot be written: then none is."""
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        insert = f"INSERT INTO audit ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+        insert = f"INSERT INTO audit ({SELECTED}, hash) VALUES ({', '.join('?' * len(COLUMNS))})"
         try:
             with self.transaction() as con:
                 last = con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
@@ -89,18 +91,18 @@ class AuditTrail(SqliteStore):
                     row = (row_id, stamp, user, entry.action, what, _json(entry.filters), address, entry.reason)
                     previous = link(previous, row)
                     con.execute(insert, (*row, previous))
-        except (sqlite3.Error, OSError) as exc:
+        except (*StoreError, OSError) as exc:
             raise self.unavailable(exc) from exc
 
     def entries(self, since: str | None = None, user: str | None = None) -> list[dict[str, Any]]:
         """Entries oldest first, optionally since a date/time (ISO) and for one user."""
         shown = FIELDS
-        sql, params = f"SELECT {', '.join(shown)} FROM audit WHERE 1=1", []
+        sql, params = f"SELECT {SELECTED} FROM audit WHERE 1=1", []
         if since:
             sql += " AND at >= ?"
             params.append(since)
         if user:
-            sql += " AND user = ?"
+            sql += ' AND "user" = ?'
             params.append(user)
         with self.connection() as con:
             rows = con.execute(sql + " ORDER BY id", params).fetchall()
@@ -109,8 +111,9 @@ class AuditTrail(SqliteStore):
     def unavailable(self, exc: BaseException) -> AuditUnavailable:
         """The error for a row that could not be written, logged (with the folder and why) for the administrator."""
         folder = self.path.parent
-        why = local_fault(exc, folder) or str(exc) or type(exc).__name__
-        message = f"the audit trail in {folder} cannot be written: {why}"
+        why = (None if self.state_url else local_fault(exc, folder)) or str(exc) or type(exc).__name__
+        place = "the shared state (state_url)" if self.state_url else folder
+        message = f"the audit trail in {place} cannot be written: {why}"
         now = time.monotonic()
         if now - _logged.get(message, -LOG_EVERY_SECONDS) >= LOG_EVERY_SECONDS:
             _logged[message] = now
@@ -122,7 +125,9 @@ class AuditTrail(SqliteStore):
     def _chain_unchained(self) -> None:
         """Give the columns a file written before them lacks, and hash the rows written before the chain (the tail
         of rows without a hash), in order. A row without a hash between chained ones stays as it is: verify() names
-        it."""
+        it. The shared state's table has them from its first revision on."""
+        if self.state_url:
+            return
         with self.connection() as con:
             if _columns(con) >= set(ADDED_COLUMNS):
                 last = con.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
@@ -209,15 +214,16 @@ class Verdict:
 def verify(path: Path) -> Verdict:
     """Walk the chain of an audit file, read-only (it changes nothing, and chains nothing), to its first broken link:
     a row missing, a row without a hash, or a row whose hash does not follow from the one before and its fields."""
-    if not Path(path).is_file():
+    if not present(path):
         raise UsageError(f"no audit trail at {path}", "audit verify", "give the --data-dir (or --config) of the server")
     with read_only(path) as con:
-        if "hash" not in _columns(con):
+        sqlite = isinstance(con, sqlite3.Connection)  # else the shared state, chained from its first row
+        if sqlite and "hash" not in _columns(con):
             count = con.execute("SELECT count(*) FROM audit").fetchone()[0]
             return Verdict(count, 1 if count else None, "the rows are not chained yet (written before the chain); "
                            "run `python app.py audit` once to chain them") if count else Verdict(0)
         previous, last_id, count = "", 0, 0
-        for row in con.execute(f"SELECT {', '.join(COLUMNS)} FROM audit ORDER BY id"):
+        for row in con.execute(f"SELECT {SELECTED}, hash FROM audit ORDER BY id"):
             fields, stored, row_id = row[:-1], row[-1], row[0]
             count += 1
             if row_id != last_id + 1:
@@ -230,7 +236,8 @@ def verify(path: Path) -> Verdict:
                 return Verdict(count, row_id, f"its fields differ from those its hash was computed over (edited after "
                                               f"it was written{rewritten}); it now reads {_described(fields)}")
             previous, last_id = stored, row_id
-        given = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+        # Ids given out past the last row (SQLite's AUTOINCREMENT); the shared state refuses deletes outright.
+        given = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone() if sqlite else None
         if given and given[0] > last_id:
             return Verdict(count, last_id + 1, f"the rows after {last_id} are missing (ids were given out up to "
                                                f"{given[0]})")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from config.settings import Config
+from core import state
 from core.store import SqliteStore
 
 SCHEMA = """
@@ -49,7 +50,8 @@ class PrivateStore(SqliteStore):
     """A SqliteStore whose file is created 0600 before SQLite first opens it."""
 
     def __init__(self, path: Path) -> None:
-        create_private(Path(path))
+        if state.url_of(Path(path)) is None:  # no file for a store in the shared state
+            create_private(Path(path))
         super().__init__(path)
 
 
@@ -97,7 +99,7 @@ class SessionStore(PrivateStore):
         session_id, now = secrets.token_urlsafe(32), self.clock()
         self.purge()
         with self._connect() as con:
-            con.execute("INSERT INTO sessions (digest, user, created, last_seen, playlist, stamp, csrf) "
+            con.execute('INSERT INTO sessions (digest, "user", created, last_seen, playlist, stamp, csrf) '
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (_digest(session_id), user, now, now, playlist, stamp, secrets.token_urlsafe(24)))
         return session_id
@@ -108,8 +110,8 @@ class SessionStore(PrivateStore):
             return None
         digest, now = _digest(session_id), self.clock()
         with self._connect() as con:
-            row = con.execute("SELECT user, created, last_seen, playlist, stamp, csrf FROM sessions WHERE digest = ?",
-                              (digest,)).fetchone()
+            row = con.execute('SELECT "user", created, last_seen, playlist, stamp, csrf FROM sessions '
+                              "WHERE digest = ?", (digest,)).fetchone()
             if row is None:
                 return None
             found = Session(*row)
@@ -132,8 +134,8 @@ class SessionStore(PrivateStore):
         """
         with self._connect() as con:
             if keep_stamp is None:
-                return con.execute("DELETE FROM sessions WHERE user = ?", (user,)).rowcount
-            return con.execute("DELETE FROM sessions WHERE user = ? AND stamp != ?", (user, keep_stamp)).rowcount
+                return con.execute('DELETE FROM sessions WHERE "user" = ?', (user,)).rowcount
+            return con.execute('DELETE FROM sessions WHERE "user" = ? AND stamp != ?', (user, keep_stamp)).rowcount
 
     def purge(self) -> int:
         """Delete people's sessions past their idle timeout or lifetime; returns how many."""
@@ -147,4 +149,4 @@ class SessionStore(PrivateStore):
         with self._connect() as con:
             if user is None:
                 return con.execute("SELECT count(*) FROM sessions").fetchone()[0]
-            return con.execute("SELECT count(*) FROM sessions WHERE user = ?", (user,)).fetchone()[0]
+            return con.execute('SELECT count(*) FROM sessions WHERE "user" = ?', (user,)).fetchone()[0]

@@ -5,10 +5,10 @@
   not exist are counted the same way, so the lock message tells nothing about whether a user exists.
 - `SqliteRateStorage`: a storage for the `limits` package (Flask-Limiter's counters) in the same file, registered under
   the scheme `vantage+sqlite://`, so the per-address request limit holds across gunicorn workers without a new service.
+With `state_url` set, both live in the shared PostgreSQL database with the sessions (core/state.py).
 """
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 from typing import Callable
@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 from limits.storage import Storage
 
 from access.sessions import PrivateStore
+from core.store import StoreError
 
 MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
@@ -54,7 +55,7 @@ class LoginLockout(PrivateStore):
     def locked(self, user: str, address: str) -> bool:
         """Whether this user name may not try again from this address yet."""
         with self._connect() as con:
-            row = con.execute("SELECT locked_until FROM login_failures WHERE user = ? AND address = ?",
+            row = con.execute('SELECT locked_until FROM login_failures WHERE "user" = ? AND address = ?',
                               (user, address)).fetchone()
         return row is not None and row[0] > self.clock()
 
@@ -62,20 +63,21 @@ class LoginLockout(PrivateStore):
         """Count a failure; True when it locks the pair. Failures older than the lock time are forgotten."""
         now = self.clock()
         with self._connect() as con:
-            row = con.execute("SELECT failures, last_failure FROM login_failures WHERE user = ? AND address = ?",
+            row = con.execute('SELECT failures, last_failure FROM login_failures WHERE "user" = ? AND address = ?',
                               (user, address)).fetchone()
             failures = (row[0] if row is not None and now - row[1] < LOCK_SECONDS else 0) + 1
             lock = now + LOCK_SECONDS if failures >= MAX_FAILURES else 0.0
-            con.execute("INSERT INTO login_failures (user, address, failures, locked_until, last_failure) "
-                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user, address) DO UPDATE SET failures = excluded.failures, "
-                        "locked_until = excluded.locked_until, last_failure = excluded.last_failure",
+            con.execute('INSERT INTO login_failures ("user", address, failures, locked_until, last_failure) VALUES '
+                        '(?, ?, ?, ?, ?) ON CONFLICT ("user", address) DO UPDATE SET '
+                        "failures = excluded.failures, locked_until = excluded.locked_until, "
+                        "last_failure = excluded.last_failure",
                         (user, address, 0 if lock else failures, lock, now))
         return bool(lock)
 
     def succeeded(self, user: str, address: str) -> None:
         """A right password from this address: its count starts over."""
         with self._connect() as con:
-            con.execute("DELETE FROM login_failures WHERE user = ? AND address = ?", (user, address))
+            con.execute('DELETE FROM login_failures WHERE "user" = ? AND address = ?', (user, address))
 
 
 class _RateStore(PrivateStore):
@@ -96,14 +98,14 @@ class SqliteRateStorage(Storage):
 
     @property
     def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
-        return sqlite3.Error
+        return StoreError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
         with self._store._connect() as con:
             con.execute("DELETE FROM rate_counters WHERE key = ? AND expires <= ?", (key, now))
             return con.execute("INSERT INTO rate_counters (key, count, expires) VALUES (?, ?, ?) ON CONFLICT (key) "
-                               "DO UPDATE SET count = count + excluded.count RETURNING count",
+                               "DO UPDATE SET count = rate_counters.count + excluded.count RETURNING count",
                                (key, amount, now + expiry)).fetchone()[0]
 
     def get(self, key: str) -> int:
@@ -121,7 +123,7 @@ class SqliteRateStorage(Storage):
         try:
             with self._store._connect() as con:
                 con.execute("SELECT 1")
-        except sqlite3.Error:
+        except StoreError:
             return False
         return True
 

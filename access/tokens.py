@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from datetime import datetime, timezone
 
 from access.roles import Role, Viewer
 from core.errors import UsageError
-from core.store import SqliteStore
+from core.store import Conflict, SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
@@ -41,7 +40,7 @@ class TokenStore(SqliteStore):
             try:
                 con.execute("INSERT INTO tokens (name, digest, playlist, created) VALUES (?, ?, ?, ?)",
                             (name, _digest(token), playlist, stamp))
-            except sqlite3.IntegrityError:
+            except Conflict:
                 raise UsageError(f"a token named '{name}' exists already", "wall-token create",
                                  "revoke it first or choose another name") from None
         return token

@@ -4,12 +4,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 import time
 
 from access.roles import Role, Viewer
 from core.errors import UsageError
-from core.store import SqliteStore
+from core.store import Conflict, SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -48,7 +47,7 @@ class LoginRefused(Exception):
 
 
 class UserStore(SqliteStore):
-    """Users in SQLite beside the data; shared by every worker."""
+    """Users in SQLite beside the data (or in the shared state); shared by every worker."""
 
     FILE = "users.sqlite"
 
@@ -69,7 +68,7 @@ class UserStore(SqliteStore):
             try:
                 con.execute("INSERT INTO users (name, password, role, department) VALUES (?, ?, ?, ?)",
                             (name, hash_password(password), parsed.value, department))
-            except sqlite3.IntegrityError:
+            except Conflict:
                 raise UsageError(f"user '{name}' exists already", "user add", "use `user passwd` to change it") from None
 
     def set_password(self, name: str, password: str) -> None:

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TODAY = "2026-11-27"
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # as Chromium asks: answers come back compressed, as a browser gets them
 METRICS = ("data_accuracy", "data_completeness", "automation_rate", "error_rate", "access_reviews_on_time",
            "key_staff_trained", "duplicate_records", "complaint_share")
 
@@ -106,8 +107,8 @@ class Viewer(threading.Thread):
                 ) -> http.client.HTTPConnection:
         began = time.perf_counter()
         try:
-            conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                         headers={"Content-Type": "application/json"} if body is not None else {})
+            headers = {"Accept-Encoding": ACCEPT_ENCODING, **({"Content-Type": "application/json"} if body else {})}
+            conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
             answer = conn.getresponse()
             answer.read()
             status = answer.status
@@ -154,6 +155,7 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=5.0, help="seconds between a viewer's page loads (0: none)")
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--by-request", action="store_true", help="also the latency of each kind of request")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vantage-load-") as name:
         folder = Path(name)
@@ -190,6 +192,13 @@ def main() -> int:
               f"p95 {percentile(times, 95) * 1000:.0f}, p99 {percentile(times, 99) * 1000:.0f}, "
               f"max {max(times) * 1000:.0f}")
     print(f"load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}")
+    if args.by_request:
+        kinds: dict[str, list[float]] = {}
+        for took_one, status, what in seen:
+            if status == 200:
+                kinds.setdefault("GET /metric/…" if what.startswith("/metric/") else what, []).append(took_one)
+        for what, found in sorted(kinds.items(), key=lambda kind: -statistics.median(kind[1])):
+            print(f"  {what:<42} median {statistics.median(found) * 1000:6.0f}, p95 {percentile(found, 95) * 1000:6.0f}")
     return 1 if errors else 0
 
 

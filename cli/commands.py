@@ -21,7 +21,7 @@ from core.errors import UsageError, VantageError
 from metrics.engine.baselines import Restatement
 from metrics.engine.periods import Filters, resolve_period
 from metrics.engine.questions import Engine
-from metrics.semantics.model import Metric
+from metrics.semantics.model import Metric, MetricKind
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Command:
 
     run: Union[RuntimeCommand, ConfigCommand]
     needs_runtime: bool = True
+    uses_state: bool = False  # a config command reading the stores (wired ones have them attached by `app.wire`)
 
 
 def filters_from_args(rt: Runtime, args: argparse.Namespace) -> Filters:
@@ -143,7 +144,26 @@ def cmd_check(rt: Runtime, args: argparse.Namespace) -> int:
             print(restated_line(rt, key, found))
     except VantageError as exc:
         print(f"warning: cannot compare the recorded baselines with the data: {exc.message}")
+    for line in pushdown_lines(rt):
+        print(line)
     return 1 if rt.source_failures else 0
+
+
+def pushdown_lines(rt: Runtime) -> list[str]:
+    """Per metric of a SQL source that keeps no local copy: computed in the database, or why it reads its rows."""
+    from core.i18n import t
+    from metrics.engine import pushdown
+
+    out, lang = [], rt.config.language
+    for key, metric in rt.catalogue.items():
+        sql = pushdown.sql_connector(rt.engine.connectors.get(metric.source), rt.config.sources.get(metric.source))
+        why = None if sql is None else pushdown.reason(sql, metric)
+        inputs = ", ".join((metric.base,) if metric.kind is MetricKind.CHANGE else metric.inputs)
+        if sql is not None:
+            said = (t("pushdown.yes", lang) if why is None else t("pushdown.from", lang, inputs=inputs) if inputs
+                    else t("pushdown.no", lang, reason=why))
+            out.append(f"pushdown: {key}: {said}")
+    return out
 
 
 def restated_line(rt: Runtime, key: str, found: list[Restatement]) -> str:
@@ -236,6 +256,18 @@ def cmd_wall_token(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_state(config: Config, args: argparse.Namespace) -> int:
+    """`state migrate`: create or migrate the schema of the shared state (state_url) to the code's revision."""
+    from core import state
+
+    if not config.state_url:
+        raise UsageError("state_url is empty: the state is in SQLite files in the data folder, which need no "
+                         "migration", "state migrate", "set state_url (or VANTAGE_STATE_URL) to "
+                         "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE")
+    print(f"the shared state at {state.shown(config.state_url)} is at revision {state.migrate(config.state_url)}")
+    return 0
+
+
 def cmd_audit(config: Config, args: argparse.Namespace) -> int:
     from access import commands
 
@@ -257,7 +289,9 @@ def _checkin(rt: Runtime, args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Command] = {
     "metrics": Command(cmd_metrics), "query": Command(cmd_query), "check": Command(cmd_check),
     "cache": Command(cmd_cache), "maturity": Command(cmd_maturity), "league": Command(cmd_league),
-    "demo": Command(cmd_demo, needs_runtime=False), "user": Command(cmd_user, needs_runtime=False),
-    "audit": Command(cmd_audit, needs_runtime=False), "wall-token": Command(cmd_wall_token, needs_runtime=False),
+    "demo": Command(cmd_demo, needs_runtime=False), "state": Command(cmd_state, needs_runtime=False),
+    "user": Command(cmd_user, needs_runtime=False, uses_state=True),
+    "audit": Command(cmd_audit, needs_runtime=False, uses_state=True),
+    "wall-token": Command(cmd_wall_token, needs_runtime=False, uses_state=True),
     "init": Command(cmd_init, needs_runtime=False), "checkin": Command(_checkin),
 }

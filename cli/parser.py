@@ -76,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
     _command(alert_sub, "send", help="judge every rule now and email what fired (once per occurrence)")
     sched = _command(sub, "scheduler", help="run the snapshot schedules and alert rules as a long-running process")
     sched.add_argument("--once", action="store_true", help="send what is due (and retry the outbox) once, then exit")
+    work = _command(sub, "worker", help="run background work (table refreshes, snapshot sends) for broker_url")
+    work.add_argument("--concurrency", type=int, default=1, help="tasks run at once (threads); default 1")
     user = _command(sub, "user", help="manage users: add, passwd, disable, enable, list")
     user.add_argument("action", choices=["add", "passwd", "disable", "enable", "list"])
     user.add_argument("name", nargs="?")
@@ -104,6 +106,9 @@ def parser() -> argparse.ArgumentParser:
     ci_list = _command(ci_sub, "list", help="every check-in, newest first")
     ci_list.add_argument("--metric", help="only this metric's")
     ci_list.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    st = _command(sub, "state", help="the shared state in PostgreSQL (state_url): migrate creates or updates "
+                  "its tables")
+    st.add_argument("action", choices=["migrate"])
     d = _command(sub, "demo", help="build a demo database")
     d.add_argument("--records", type=int, default=50_000, help="master-data records (up to 10,000,000)")
     d.add_argument("--out", help="database file; default DATA_DIR/demo.sqlite")

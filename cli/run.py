@@ -10,6 +10,7 @@ from cli.commands import COMMANDS, Command, Runtime
 from cli.parser import parser
 from config.settings import Config, load_config
 from core.errors import VantageError
+from core.state import attach
 
 
 def run(argv: Sequence[str] | None, wire: Callable[[Config], Runtime], extra: Mapping[str, Command]) -> int:
@@ -21,6 +22,8 @@ def run(argv: Sequence[str] | None, wire: Callable[[Config], Runtime], extra: Ma
                      "host": getattr(args, "host", None), "port": getattr(args, "port", None)}
         config = load_config(args.config, overrides)
         if not command.needs_runtime:
+            if command.uses_state:
+                attach(config.data_path, config.state_url)
             return command.run(config, args)  # type: ignore[arg-type]
         return command.run(wire(config), args)  # type: ignore[arg-type]
     except VantageError as exc:

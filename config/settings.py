@@ -80,6 +80,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", _default_data_dir(), "Folder for the demo database, the local columnar copies and the cache."),
     Setting("cache_url", "", "Shared result cache of several machines, redis://HOST:PORT/DB; empty: a folder in "
             "data_dir (also the fallback while Redis cannot be reached).", _cache_url),
+    Setting("broker_url", "", "Redis of the background workers, redis://HOST:PORT/DB; empty: in-process.", _cache_url),
+    Setting("state_url", "", "Users, sessions, tokens, audit, outbox, history, baselines and check-ins of several "
+            "machines in one PostgreSQL, postgresql+psycopg://USER:PASS@HOST/DB; empty: SQLite files in data_dir."),
     Setting("host", "127.0.0.1", "Address the dashboard listens on."),
     Setting("port", 8050, "Port the dashboard listens on.", int),
     Setting("language", "en", "Default language of the dashboard and the command line: en or zh."),

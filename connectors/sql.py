@@ -116,6 +116,14 @@ class SqlConnector:
             self._schemas[table] = found
         return found
 
+    def read_types(self, table: str) -> Schema:
+        """The types the columns have in the database (as read), before any declared conversion."""
+        return dict(self._raw_schema(table))
+
+    def aggregate(self, stmt: sa.Select, table: str) -> pl.DataFrame:
+        """The small result of a SELECT computed in the database (a metric pushed down), as read."""
+        return self._read(stmt, table)
+
     def _text_times(self, table: str) -> dict[str, pl.DataType]:
         """The time columns read as text and parsed here: a time filter on them runs after parsing, not in SQL."""
         raw = self._raw_schema(table)

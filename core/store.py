@@ -6,6 +6,9 @@ writer. Reading with `read_only` never creates a file nor a table.
 
 The files hold password hashes, sessions and the audit trail: each is created readable by its owner only (0600;
 SQLite gives its -wal and -shm files the same mode), in a folder created for its owner only (0700).
+
+A data folder bound to a `state_url` (core/state.py) keeps its stores' tables in that PostgreSQL database instead:
+the same store objects and statements, no file in the folder, and the schema from Alembic, not from SCHEMA.
 """
 from __future__ import annotations
 
@@ -15,11 +18,15 @@ import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Self
+from typing import Any, Iterator, Self
+
+from core import state
 
 BUSY_SECONDS = 30.0  # how long a connection waits for another's write lock before "database is locked"
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
+StoreError = (sqlite3.Error, state.StateError)  # what a store's statement raises, in either database
+Conflict = (sqlite3.IntegrityError, state.StateConflict)  # a row with the same key is there already
 
 
 class SqliteStore:
@@ -38,13 +45,18 @@ class SqliteStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.state_url = state.url_of(self.path)  # None: the SQLite file
         self._keepers: dict[int, sqlite3.Connection] = {}  # by process id: see _keep_open
+        if self.state_url:
+            return
         private_file(self.path)
         with self.connection() as con:
             con.executescript(self.SCHEMA)
 
-    def connect(self) -> sqlite3.Connection:
+    def connect(self) -> Any:
         """A new connection in autocommit mode (a transaction is always explicit), with the store's pragmas."""
+        if self.state_url:
+            return state.Connection(self.state_url, self.FILE or self.path.name)
         con = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
         try:
             if self.WAL:
@@ -72,17 +84,20 @@ class SqliteStore:
             return  # the next connection tries again
         self._keepers.setdefault(os.getpid(), keeper)
 
-    def _connect(self) -> sqlite3.Connection:
-        """A connection in sqlite3's default mode: a write opens a transaction that `with con:` commits (not closes).
+    def _connect(self) -> Any:
+        """A connection in sqlite3's default mode: a write opens a transaction that `with con:` commits (not closes;
+        a shared state's connection is given back then).
 
         For the stores written before `transaction()` and `connection()`; new code uses those.
         """
+        if self.state_url:
+            return state.Connection(self.state_url, self.FILE or self.path.name, autocommit=False)
         con = self.connect()
         con.isolation_level = "DEFERRED"  # as sqlite3's default: BEGIN before the first write
         return con
 
     @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
+    def connection(self) -> Iterator[Any]:
         """A short connection for reads, closed after the block."""
         con = self.connect()
         try:
@@ -91,19 +106,23 @@ class SqliteStore:
             con.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """A short connection holding the write lock from its first statement; committed unless the block raises."""
         with self.connection() as con, immediate(con):
             yield con
 
 
 @contextmanager
-def immediate(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def immediate(con: Any) -> Iterator[Any]:
     """A write transaction taken at once (BEGIN IMMEDIATE), so what it reads no other writer changes before it writes.
+    On the shared state: BEGIN and the store's advisory lock, held to the end of the transaction.
 
     The connection must be in autocommit mode (`isolation_level=None`), as `SqliteStore.connect` opens it.
     """
-    con.execute("BEGIN IMMEDIATE")
+    if isinstance(con, state.Connection):
+        con.begin()
+    else:
+        con.execute("BEGIN IMMEDIATE")
     try:
         yield con
     except BaseException:
@@ -113,13 +132,28 @@ def immediate(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def read_only(path: Path, wait: float = BUSY_SECONDS) -> Iterator[sqlite3.Connection]:
-    """A connection that can only read an existing file: it creates neither the file nor its tables."""
+def read_only(path: Path, wait: float = BUSY_SECONDS) -> Iterator[Any]:
+    """A connection that can only read an existing file: it creates neither the file nor its tables (on the shared
+    state: a connection to it, used only to read)."""
+    url = state.url_of(path)
+    if url:
+        shared = state.Connection(url, Path(path).name)
+        try:
+            yield shared
+        finally:
+            shared.close()
+        return
     con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=wait)
     try:
         yield con
     finally:
         con.close()
+
+
+def present(path: Path) -> bool:
+    """Whether a store's tables can be read at its path: its folder is bound to the shared state, or the file is
+    there (reading a missing file creates nothing)."""
+    return state.url_of(path) is not None or Path(path).is_file()
 
 
 def private_folder(folder: Path) -> Path:

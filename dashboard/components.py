@@ -127,13 +127,14 @@ def kpi_tile(metric: Metric, lang: str, theme: str, href: str | None, *, answer:
                  _baseline_fact(metric, h, lang), html.Div(h.decision.target_text(lang), className="kpi-target")]
         fresh: Any = _as_of(answer.data_as_of, lang, short=size == "tile", today=answer.computed_at.date())
         if answer.stale:
-            reason = source_reason(answer.stale_reason, lang)  # a source's failure: in full for admins only
+            # A source's failure: in full for admins only. Newer data being computed is no failure.
+            reason = t("tile.refreshing", lang) if answer.refreshing else source_reason(answer.stale_reason, lang)
             fresh = html.Div([fresh, stale_marker(reason, lang)], className="kpi-asof-group")
         body = [html.Div(value_row, className="kpi-value-row"), html.Div(facts, className="kpi-facts"),
                 *_owner_line(key, h.decision, lang), html.Div([fresh, *fresh_end], className="kpi-freshness")]
         if answer.stale_reason:
-            body.append(html.Div(t("tile.last_good", lang, reason=source_reason(answer.stale_reason, lang)),
-                                 className="kpi-last-good"))
+            body.append(html.Div(t("tile.refreshing", lang) if answer.refreshing else t(
+                "tile.last_good", lang, reason=source_reason(answer.stale_reason, lang)), className="kpi-last-good"))
         state = "stale" if answer.stale else "ok"
     # A grid tile's head is its title alone; a link is the tile's body itself.
     parts = [head[0] if len(head) == 1 and not hero else html.Div(head, className="kpi-head"), *body]

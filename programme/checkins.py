@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from core.errors import UsageError
 from core.i18n import register, t
-from core.store import SqliteStore
+from core.store import SqliteStore, present
 
 STATUSES = ("on_track", "at_risk", "off_track", "empty")  # empty: a note without a status of the owner's own
 NOTE_LIMIT = 500  # characters
@@ -169,7 +169,7 @@ def current_in(folder: Path, metric: str, period: str) -> CheckIn | None:
 def currents_in(folder: Path, metrics: Iterable[str], period: str) -> dict[str, CheckIn]:
     """`CheckinStore.currents` from the store in a data folder, {} when none was ever written (no file created)."""
     path = Path(folder) / CheckinStore.FILE
-    if not path.is_file():
+    if not present(path):
         return {}
     store = _open.get(path)
     if store is None:

@@ -18,7 +18,7 @@ from snapshots import alerts
 from snapshots.compose import Prepared, prepare
 from snapshots.delivery import check_smtp, drain
 from snapshots.outbox import Outbox, idempotency_key, read_previous, read_rows, stamp, unstamp
-from snapshots.scheduler import Scheduler, clock_from, interval_from
+from snapshots.scheduler import Dispatch, Scheduler, clock_from, interval_from
 
 HISTORY_COLUMNS = ["snapshot", "occurrence", "language", "status", "attempts", "sent_at", "next_attempt", "late",
                    "error"]
@@ -143,8 +143,9 @@ def alerts_send(engine: Engine, config: Config) -> int:
     return 1 if result.retrying or result.failed else 0
 
 
-def run_scheduler(engine: Engine, config: Config, once: bool = False) -> int:
-    """Run the declared schedules and alert rules until SIGTERM or SIGINT (or one round with `once`)."""
+def run_scheduler(engine: Engine, config: Config, once: bool = False, dispatch: Dispatch | None = None) -> int:
+    """Run the declared schedules and alert rules until SIGTERM or SIGINT (or one round with `once`); `dispatch`
+    hands due occurrences to a worker (Scheduler.dispatch)."""
     specs = {name: snapshot_spec(config, name, engine.catalogue) for name in config.snapshots}
     rules = alert_specs(config, engine.catalogue)
     if not specs and not rules:
@@ -159,7 +160,8 @@ def run_scheduler(engine: Engine, config: Config, once: bool = False) -> int:
     try:
         log(f"scheduler started: {len(specs)} snapshot(s), {len(rules)} alert(s), checking every {interval:g} s, "
             f"outbox {outbox.path}")
-        code = Scheduler(engine, config, specs, outbox, clock, interval, log, alerts=rules).run(stop, once)
+        code = Scheduler(engine, config, specs, outbox, clock, interval, log, alerts=rules,
+                         dispatch=dispatch).run(stop, once)
         log("scheduler stopped")
         return code
     finally:

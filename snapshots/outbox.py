@@ -6,6 +6,8 @@
 - Senders claim a row inside a write transaction (BEGIN IMMEDIATE) with a lease; a process killed mid-send
   leaves a lease that expires, and the row is retried (the Message-ID lets mail clients drop the duplicate).
 - schedule_state keeps how far each schedule has been checked, so a restart catches up what fell due meanwhile.
+With `state_url` set, the tables live in the shared PostgreSQL database, and a claim takes the outbox's advisory lock
+there: machines sharing it send each occurrence once between them.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from core.store import SqliteStore, immediate, read_only
+from core.state import StateError
+from core.store import SqliteStore, immediate, present, read_only
 
 STATUSES = ("pending", "sent", "held", "failed")
 SCHEMA = f"""
@@ -128,7 +131,7 @@ class Outbox(SqliteStore):
         self.db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """A write transaction taken at once (BEGIN IMMEDIATE) on the held connection, so two senders never read
         the same claim."""
         with immediate(self.db):
@@ -144,9 +147,9 @@ class Outbox(SqliteStore):
         with self.transaction() as db:
             for e in entries:
                 cursor = db.execute(
-                    "INSERT OR IGNORE INTO outbox (snapshot, occurrence, idempotency_key, language, due_at, queued_at,"
+                    "INSERT INTO outbox (snapshot, occurrence, idempotency_key, language, due_at, queued_at,"
                     " status, next_attempt_at, last_error, problems, late, sender, recipients, message_id, message,"
-                    " numbers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " numbers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (e.snapshot, e.occurrence, e.key, e.language, stamp(e.due_at), stamp(now), e.status, stamp(now),
                      e.last_error, e.problems, e.late, e.sender, json.dumps(e.recipients), e.message_id, e.message,
                      json.dumps(e.numbers)))
@@ -164,10 +167,11 @@ class Outbox(SqliteStore):
             self._set_checked(db, snapshot, moment)
 
     @staticmethod
-    def _set_checked(db: sqlite3.Connection, snapshot: str, moment: datetime) -> None:
+    def _set_checked(db: Any, snapshot: str, moment: datetime) -> None:
         # Never backwards: a process with a clock behind another's must not re-open what was checked.
         db.execute("INSERT INTO schedule_state (snapshot, checked_until) VALUES (?, ?) ON CONFLICT (snapshot) "
-                   "DO UPDATE SET checked_until = max(checked_until, excluded.checked_until)",
+                   "DO UPDATE SET checked_until = CASE WHEN excluded.checked_until > schedule_state.checked_until "
+                   "THEN excluded.checked_until ELSE schedule_state.checked_until END",
                    (snapshot, stamp(moment)))
 
     # -- sending -----------------------------------------------------------------------------------------------
@@ -217,7 +221,7 @@ class Outbox(SqliteStore):
         return _select_rows(self.db, tail, args)
 
 
-def _select_rows(db: sqlite3.Connection, tail: str, args: tuple) -> list[Row]:
+def _select_rows(db: Any, tail: str, args: tuple) -> list[Row]:
     out = []
     for r in db.execute(f"SELECT {ROW_COLUMNS} FROM outbox {tail}", args).fetchall():
         values = list(r)
@@ -228,22 +232,22 @@ def _select_rows(db: sqlite3.Connection, tail: str, args: tuple) -> list[Row]:
 
 def read_previous(path: Path, snapshot: str, key: str) -> tuple[dict[str, Any], str] | None:
     """previous_numbers without creating or writing the database (for previews)."""
-    if not Path(path).exists():
+    if not present(path):
         return None
     with read_only(path) as db:
         try:
             found = db.execute(PREVIOUS, (snapshot, key)).fetchone()
-        except sqlite3.OperationalError:  # a file without the outbox table: nothing was sent from it
+        except (sqlite3.OperationalError, StateError):  # a file without the outbox table: nothing was sent from it
             return None
     return (json.loads(found[0]), found[1]) if found else None
 
 
 def read_rows(path: Path, limit: int = 500) -> list[Row]:
     """All rows, newest first, without creating or writing the database."""
-    if not Path(path).exists():
+    if not present(path):
         return []
     with read_only(path) as db:
         try:
             return _select_rows(db, f"ORDER BY due_at DESC, id DESC LIMIT {int(limit)}", ())
-        except sqlite3.OperationalError:  # a file without the outbox table: nothing was queued in it
+        except (sqlite3.OperationalError, StateError):  # a file without the outbox table: nothing was queued in it
             return []

@@ -3,6 +3,7 @@
 How far each schedule was checked is kept in the outbox database, so a restart sends what fell due while the
 scheduler was down (late, saying so) and never queues an occurrence twice. Several occurrences missed in one
 outage are merged into the latest one: they would carry the same numbers, and the email says it stands for them.
+With a broker (`dispatch`), each due occurrence is handed to a worker, which renders it into the outbox and sends it.
 
 Two environment variables exist for tests and drills:
     VANTAGE_SCHEDULER_INTERVAL  seconds between checks (default 30)
@@ -35,6 +36,7 @@ DEFAULT_INTERVAL = 30.0
 ON_TIME = timedelta(seconds=60)  # queued within this after its due time (plus two intervals) is on time
 
 Clock = Callable[[], datetime]
+Dispatch = Callable[[str, Occurrence, datetime, Late | None], None]  # a due occurrence to a worker
 
 
 def interval_from(environ: Mapping[str, str]) -> float:
@@ -78,6 +80,7 @@ class Scheduler:
     log: Callable[[str], None] = print
     troubled: int = 0  # occurrences held, sent marked or not rendered: exit code 1 of --once
     alerts: dict[str, AlertSpec] = field(default_factory=dict)  # rules judged every round
+    dispatch: Dispatch | None = None  # with a broker: due occurrences go to a worker
 
     def tick(self) -> Drained:
         """One round: queue what fell due and what the alert rules fire, then send what is ready."""
@@ -109,8 +112,17 @@ class Scheduler:
         late = None
         if missed or now - latest.due > ON_TIME + timedelta(seconds=2 * self.interval):
             late = Late(latest.wall, spec.timezone.key, len(missed), missed[0].wall if missed else None)
-        entries = self._render(spec, latest, now, late)
-        self.outbox.enqueue(entries, now, checked=(spec.name, now))
+        if self.dispatch is None:
+            self.outbox.enqueue(self._render(spec, latest, now, late), now, checked=(spec.name, now))
+            return
+        # A worker renders and sends it (workers/); only then is the schedule checked on: a crash in between
+        # hands it over twice, and the outbox queues and sends it once.
+        self.dispatch(spec.name, latest, now, late)
+        self.outbox.set_checked_until(spec.name, now)
+
+    def queue(self, spec: SnapshotSpec, occurrence: Occurrence, now: datetime, late: Late | None) -> None:
+        """Render an occurrence and queue it in the outbox (ignored when it is queued already)."""
+        self.outbox.enqueue(self._render(spec, occurrence, now, late), now)
 
     def _render(self, spec: SnapshotSpec, occurrence: Occurrence, now: datetime, late: Late | None) -> list[Entry]:
         key = idempotency_key(spec.name, occurrence.key)

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # except that snapshots draws with the dashboard's pure figure, theme and address helpers.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",), ("config",), ("connectors",), ("demo",), ("metrics.semantics",), ("metrics.engine",), ("metrics.pack",),
-    ("programme",), ("access",), ("snapshots", "cli", "dashboard"),
+    ("programme",), ("access",), ("snapshots", "cli", "dashboard"), ("workers",),
 )
 PEER_EXCEPTIONS = {"snapshots": ("dashboard.figures", "dashboard.theme", "dashboard.state")}
 PACKAGES = tuple(p for layer in LAYERS for p in layer)

@@ -3,12 +3,18 @@ need attention, from the same engine answers as the tiles (cached, so asking aga
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from dash import html
 
+from core.errors import VantageError
 from core.i18n import register, t
+from dashboard import context, rendered
+from dashboard.safe import guarded
+from dashboard.state import ViewState
 from metrics.engine.answers import Headline
 from metrics.engine.decision import period_name
+from metrics.engine.protocol import Questions
 from metrics.engine.status import meets
 from metrics.semantics.model import Metric
 
@@ -25,6 +31,28 @@ register({
     "summary.sep": ("; ", "；"),
     "summary.list_sep": (", ", "、"),
 })
+
+
+def summary_drawn(engine: Questions, metrics: Sequence[Metric], view: ViewState, today: date) -> rendered.Drawn:
+    """The sentence for a view as the answer leaves; whole (fit to keep) only when every KPI answered afresh."""
+    lang = view.lang(context.default_language())
+    whole = True
+
+    def headlines() -> html.P:
+        nonlocal whole
+        found = {}
+        for m in metrics:
+            try:
+                answer = engine.headline(m.key, view.filters(today, m.dimensions, engine.config.scope_dimension))
+            except VantageError:
+                whole = False  # left out of the counts; its tile says why
+                continue
+            whole = whole and not answer.stale_reason
+            found[m.key] = answer.data
+        return summary_sentence(metrics, found, lang)
+
+    sentence = guarded(headlines, lambda message: None, lang)
+    return rendered.Drawn(rendered.plain(sentence), (), whole and sentence is not None)
 
 
 def summary_sentence(metrics: Sequence[Metric], headlines: Mapping[str, Headline], lang: str) -> html.P:

@@ -11,12 +11,11 @@ from typing import Any, Callable, Mapping, NamedTuple
 import dash
 from dash import Dash, Input, Output, dcc, html
 
-from core.errors import VantageError
 from core.i18n import t
-from dashboard import context
+from dashboard import context, rendered
 from dashboard.components import kpi_tile, tile_placeholder, warning_block
 from dashboard.filters import FilterIds, filter_bar, in_scope, register_filter_callback
-from dashboard.pages._summary import summary_sentence
+from dashboard.pages._summary import summary_drawn
 from dashboard.safe import guarded
 from dashboard.state import ViewState
 from metrics.engine.answers import Answer, Headline
@@ -101,11 +100,13 @@ def pillars(catalogue: Mapping[str, Metric], lang: str, draw: Draw) -> list[html
 
 
 class Numbers(NamedTuple):  # not a dataclass: Dash pages loads this module outside sys.modules
-    """What a tile shows of one KPI: the filters it was asked with, its headline and its monthly sparkline."""
+    """What a tile shows of one KPI: the filters it was asked with, its headline and its monthly sparkline (empty,
+    and `trend_failed`, when its trend could not be had)."""
 
     filters: Filters
     answer: Answer[Headline]
     sparkline: list[float | None]
+    trend_failed: bool = False
 
 
 def ask(engine: Questions, metric: Metric, view: ViewState, today: date) -> Numbers:
@@ -114,12 +115,24 @@ def ask(engine: Questions, metric: Metric, view: ViewState, today: date) -> Numb
     filters = view.filters(today, metric.dimensions, engine.config.scope_dimension)
     answer = engine.headline(metric.key, filters)
     shown = filters.with_period(answer.data.start, answer.data.end)
-    return Numbers(filters, answer, _spark(engine, metric.key, shown))
+    sparkline = _spark(engine, metric.key, shown)
+    return Numbers(filters, answer, sparkline or [], sparkline is None)
 
 
-def tile_for(metric: Metric, view: ViewState, size: str, asked: Future | None, record: bool = True) -> Any:
+class Tally:
+    """What drawing a view's tiles saw: the filters of each KPI shown (its view in the audit trail) and whether
+    every tile came out whole (no error, no last good answer, no missing sparkline), so the drawing may be kept."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Any] = {}
+        self.whole = True
+
+
+def tile_for(metric: Metric, view: ViewState, size: str, asked: Future | None, tally: Tally, noted: bool = True
+             ) -> Any:
     """The tile of one KPI for a view, from its numbers as asked (None: not filterable by the view's
-    department), or the error in its place; `record`: this drawing is the KPI's view in the audit trail."""
+    department), or the error in its place; whether it came out whole goes in the tally, and when `noted`, the
+    filters its numbers were asked with (its view in the audit trail)."""
     lang = view.lang(context.default_language())
     theme = view.theme_name()
     href = view.shared().href(dash.get_relative_path(f"/metric/{metric.key}"))
@@ -128,21 +141,26 @@ def tile_for(metric: Metric, view: ViewState, size: str, asked: Future | None, r
 
     def compute() -> Any:
         numbers: Numbers = asked.result()
-        if record:  # once per KPI shown, not per results-strip repeat or timed refresh
-            context.audit("view", metric.key, numbers.filters.params())
+        if noted:
+            tally.seen.setdefault(metric.key, numbers.filters.params())
+        tally.whole = tally.whole and not (numbers.trend_failed or numbers.answer.stale_reason)
         return kpi_tile(metric, lang, theme, href, answer=numbers.answer, sparkline=numbers.sparkline, size=size)
 
-    return guarded(compute, lambda message: kpi_tile(metric, lang, theme, href, error=message, size=size), lang)
+    def failed(message: str) -> Any:
+        tally.whole = False
+        return kpi_tile(metric, lang, theme, href, error=message, size=size)
+
+    return guarded(compute, failed, lang)
 
 
-def _spark(engine: Questions, key: str, filters: Filters) -> list[float | None]:
-    """Monthly values of the year up to the period's end; a failing trend leaves the tile without a sparkline."""
+def _spark(engine: Questions, key: str, filters: Filters) -> list[float | None] | None:
+    """Monthly values of the year up to the period's end; None when the trend fails (the tile goes without)."""
     last_month = (filters.end - timedelta(days=1)).replace(day=1)
     window = filters.with_period(add_months(last_month, 1 - SPARK_MONTHS), add_months(last_month, 1))
     try:
         frame = engine.trend(key, window).data
     except Exception:  # noqa: BLE001 - the headline already shows any error; the sparkline is decoration
-        return []
+        return None
     return list(frame["value"]) if frame.height else []
 
 
@@ -150,48 +168,60 @@ def register_callbacks(app: Dash) -> None:
     register_filter_callback(app, ids.FILTERS, ids.VIEW)
 
     # The opening sentence asks the same headlines as the tiles: answered from the cache the tiles fill, so it costs
-    # lookups; a KPI that fails is left out of the counts (its tile says why).
+    # lookups, and a kept sentence costs one; a KPI that fails is left out of the counts (its tile says why).
     @app.callback(Output(ids.SUMMARY, "children"), Input(ids.VIEW, "data"), Input(ids.REFRESH, "n_intervals"))
     def fill_summary(data: dict, _tick: int | None) -> Any:
         view = ViewState.from_data(data)
-        lang = view.lang(context.default_language())
         engine, today = context.engine(), context.today()
-        metrics = [m for m in listed(engine.catalogue).values()
-                   if not (view.department and context.scope_dimension() not in m.dimensions)]
-
-        def headlines() -> Any:
-            found = {}
-            for m in metrics:
-                try:
-                    found[m.key] = engine.headline(
-                        m.key, view.filters(today, m.dimensions, engine.config.scope_dimension)).data
-                except VantageError:
-                    continue
-            return summary_sentence(metrics, found, lang)
-
-        return guarded(headlines, lambda message: None, lang)
+        metrics = [m for m in listed(engine.catalogue).values() if filterable(m, view)]
+        return rendered.remember(ids.SUMMARY, view, [m.key for m in metrics],
+                                 lambda: summary_drawn(engine, metrics, view, today)).output
 
     # One answer fills every tile, as two outputs: the browser's work per output is what the page waits for
     # (measured on the 1M-record demo: 24 outputs took 0.64 s to draw, the engine answered in 0.05 s). Each tile
-    # is still guarded on its own: one failing KPI shows its error in its tile and the others render.
+    # is still guarded on its own: one failing KPI shows its error in its tile and the others render. A whole
+    # drawing is kept for its view and data versions (dashboard/rendered.py): a warm answer costs a lookup.
     @app.callback(Output(ids.RESULTS, "children"), Output(ids.PILLARS, "children"),
                   Input(ids.VIEW, "data"), Input(ids.REFRESH, "n_intervals"))
     def fill_tiles(data: dict, tick: int | None) -> tuple[list, list]:
         view = ViewState.from_data(data)
-        lang = view.lang(context.default_language())
         engine, today = context.engine(), context.today()  # the viewer's scope, taken here in the request
         catalogue: Mapping[str, Metric] = listed(engine.catalogue)
-        # The engine's work runs outside Python's lock (polars), so KPIs asked side by side use every core when
-        # their answers are not cached yet (a cached answer costs the same either way). Each KPI is asked once,
-        # for its grid tile and its results-strip tile alike; the workers touch no request state.
-        with ThreadPoolExecutor(max_workers=TILE_WORKERS) as pool:
-            asked = {m.key: pool.submit(ask, engine, m, view, today) for m in catalogue.values()
-                     if not (view.department and context.scope_dimension() not in m.dimensions)}
+        shown = [m for m in catalogue.values() if filterable(m, view)]
+        drawn = rendered.remember(ids.RESULTS, view, [m.key for m in shown],
+                                  lambda: draw_tiles(engine, catalogue, shown, view, today))
+        if not tick:  # each KPI's view is recorded once per page view, not per timed refresh, kept drawing or not
+            for key, params in drawn.seen:
+                context.audit("view", key, params)
+        results_strip, pillar_sections = drawn.output
+        return results_strip, pillar_sections
 
-        def draw(metric: Metric, size: str) -> Any:
-            # Recorded once per KPI: in the grid, or in the strip when that is the only place it shows.
-            record = not tick and (size == "tile" or only_large(catalogue))
-            return guarded(lambda: tile_for(metric, view, size, asked.get(metric.key), record=record),
-                           lambda message: html.Div(message, className="error-block", role="alert"), lang)
 
-        return results(catalogue, draw), pillars(catalogue, lang, draw)
+def filterable(metric: Metric, view: ViewState) -> bool:
+    """Whether a KPI can be asked for the view's department (one not broken down by it shows a note instead)."""
+    return not (view.department and context.scope_dimension() not in metric.dimensions)
+
+
+def draw_tiles(engine: Questions, catalogue: Mapping[str, Metric], shown: list[Metric], view: ViewState,
+               today: date) -> rendered.Drawn:
+    """Every tile of the overview for a view, as the answer leaves: the results strip, then the pillars."""
+    lang = view.lang(context.default_language())
+    # The engine's work runs outside Python's lock (polars), so KPIs asked side by side use every core when
+    # their answers are not cached yet (a cached answer costs the same either way). Each KPI is asked once,
+    # for its grid tile and its results-strip tile alike; the workers touch no request state.
+    with ThreadPoolExecutor(max_workers=TILE_WORKERS) as pool:
+        asked = {m.key: pool.submit(ask, engine, m, view, today) for m in shown}
+    tally = Tally()
+
+    def draw(metric: Metric, size: str) -> Any:
+        # Noted once per KPI: in the grid, or in the strip when that is the only place it shows.
+        noted = size == "tile" or only_large(catalogue)
+
+        def failed(message: str) -> Any:
+            tally.whole = False
+            return html.Div(message, className="error-block", role="alert")
+
+        return guarded(lambda: tile_for(metric, view, size, asked.get(metric.key), tally, noted), failed, lang)
+
+    drawing = rendered.plain([results(catalogue, draw), pillars(catalogue, lang, draw)])
+    return rendered.Drawn(drawing, tuple(tally.seen.items()), tally.whole)

@@ -24,6 +24,7 @@ class Answer(Generic[T]):
     data_as_of: datetime | None
     behind_sla: bool = False
     stale_reason: str = ""  # set when this is the last good answer, served because a refresh failed
+    refreshing: bool = False  # the last good answer, served while a worker computes the newer data's: not a failure
 
     @property
     def stale(self) -> bool:
@@ -92,3 +93,4 @@ class Explanation(TypedDict):
     baseline_period: tuple[date, date] | None
     definition: str  # the definition's fingerprint
     module: str
+    sql: str  # the SELECT run in the database when the metric is computed there (pushdown.py); '' when not

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +21,7 @@ from typing import Callable, Iterable
 import polars as pl
 
 from core.errors import VantageError
-from core.store import SqliteStore
+from core.store import SqliteStore, StoreError
 from metrics.engine.periods import Filters
 from metrics.engine.planning import Ask, Planner
 from metrics.semantics.model import Metric, MetricKind
@@ -94,16 +93,16 @@ class BaselineStore(SqliteStore):
                  r.recorded_at.isoformat(sep=" ", timespec="seconds")) for r in records]
         try:
             with closing(self._connect()) as con, con:
-                con.executemany(f"INSERT OR IGNORE INTO baselines ({self.COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                rows)
-        except sqlite3.Error as exc:
+                con.executemany(f"INSERT INTO baselines ({self.COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                "ON CONFLICT DO NOTHING", rows)
+        except StoreError as exc:
             raise self._failed(exc) from None
 
     def _select(self, where: str, params: tuple[str, ...]) -> list[Record]:
         try:
             with closing(self._connect()) as con:
                 found = con.execute(f"SELECT {self.COLUMNS} FROM baselines {where} ORDER BY rowid", params).fetchall()
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             raise self._failed(exc) from None
         return [Record(m, v, date.fromisoformat(s), date.fromisoformat(e), d, sl, val, n, datetime.fromisoformat(at))
                 for m, v, s, e, d, sl, val, n, at in found]

@@ -7,14 +7,13 @@ change too.
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from core.errors import VantageError
-from core.store import SqliteStore, read_only
+from core.store import SqliteStore, StoreError, present, read_only
 from metrics.semantics.model import Metric, MetricKind
 
 FILE_NAME = "definitions.sqlite"
@@ -79,14 +78,14 @@ def record(path: Path, catalogue: Mapping[str, Metric], now: datetime) -> list[V
             con.executemany("INSERT INTO definitions (metric, version, previous, module, recorded_at) VALUES "
                             "(?, ?, ?, ?, ?)", [(v.metric, v.version, v.previous, v.module, stamp) for v in added])
         return added
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *StoreError) as exc:
         raise _failed(path, exc) from None
 
 
 def versions(path: Path, keys: Iterable[str] | None = None) -> list[Version]:
     """Every version recorded (of these metrics), oldest first; none when nothing was recorded yet."""
     path = Path(path)
-    if not path.is_file():
+    if not present(path):
         return []
     wanted = None if keys is None else list(keys)
     if wanted == []:
@@ -97,7 +96,7 @@ def versions(path: Path, keys: Iterable[str] | None = None) -> list[Version]:
     try:
         with read_only(path, wait=10) as con:
             rows = con.execute(sql + " ORDER BY id", wanted or []).fetchall()
-    except sqlite3.Error as exc:
+    except StoreError as exc:
         raise _failed(path, exc) from None
     return [Version(m, v, p, mod, datetime.fromisoformat(at)) for m, v, p, mod, at in rows]
 

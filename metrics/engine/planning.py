@@ -51,6 +51,8 @@ class Planner:
     frozen: FrozenBaselines | None = None
     # A metric's rollup (rollups.py), cached by data version; None (or a None answer): the metric reads its rows.
     rollup: Callable[[Metric], pl.DataFrame | rollups.Distinct | None] | None = None
+    # An ask's table computed in the database (pushdown.py); None (or a None answer): the metric reads its rows.
+    pushdown: Callable[[Ask], pl.DataFrame | None] | None = None
 
     def table(self, metric: Metric, filters: Filters, by: Sequence[str] = (), grain: Grain | None = None) -> pl.DataFrame:
         return self.tables([Ask(metric, filters, tuple(by), grain)])[0]
@@ -114,6 +116,12 @@ class Planner:
             for dim in [d for d, _ in ask.filters.where] + by:
                 self.check_dimension(metric, dim)
             return rollups.table(rollup, metric, ask.filters, by, ask.grain.every if ask.grain else None)
+        if self.pushdown is not None:
+            for dim in [d for d, _ in ask.filters.where] + by:
+                self.check_dimension(metric, dim)
+            pushed = self.pushdown(ask)
+            if pushed is not None:
+                return pushed.lazy()
         columns = {c for e in (metric.value, metric.numerator, metric.denominator, metric.row_filter)
                    if e is not None for c in e.meta.root_names()} | set(by) | {metric.time_column}
         frame = self.frame(metric, ask.filters, columns)

@@ -17,7 +17,7 @@ import polars as pl
 from config.settings import Config
 from connectors.base import Connector, DataVersion, Where
 from core.errors import SourceError, UnknownName, VantageError
-from metrics.engine import rollups
+from metrics.engine import pushdown, rollups
 from metrics.engine.answers import Answer, DetailPage, Explanation, Headline
 from metrics.engine.baselines import BaselineStore, FrozenBaselines, Restatement
 from metrics.engine.breaker import SourceBreaker
@@ -27,7 +27,7 @@ from metrics.engine.decision import goal_for, slice_targets
 from metrics.engine.details import detail_page
 from metrics.engine.headline import headline as compute_headline
 from metrics.engine.periods import Filters, add_months, month_start
-from metrics.engine.planning import Ask, Planner, Span, read_span
+from metrics.engine.planning import Ask, Planner, Span
 from metrics.engine.rollup_store import RollupStore
 from metrics.engine.spans import span_versions
 from metrics.engine.values import distinct_values
@@ -48,6 +48,7 @@ class Engine:
     baselines: BaselineStore | None = None  # where closed baseline windows are recorded; None: always live
     breaker: SourceBreaker = field(default_factory=SourceBreaker)  # a failing source is left alone a while
     use_rollups: bool = True  # decomposable metrics answer from their rollups (rollups.py)
+    refreshing: Callable[[Mapping[str, DataVersion]], str] | None = None  # with a worker pool: see _answer
     _programme_start: date | None = field(default=None, init=False)
     _rollup_store: RollupStore | None = field(default=None, init=False)
     _collided: set[str] = field(default_factory=set, init=False)  # distinct rollups whose hashes were not injective
@@ -62,7 +63,8 @@ class Engine:
     @property
     def planner(self) -> Planner:
         return Planner(self.metric, self.connectors, self.baseline_period, self.data_span,
-                       None if self.baselines is None else FrozenBaselines(self.baselines, self.now), self.rollup)
+                       None if self.baselines is None else FrozenBaselines(self.baselines, self.now), self.rollup,
+                       self.pushdown)
 
     def rollup(self, metric: Metric) -> pl.DataFrame | rollups.Distinct | None:
         """The metric's part of its table's rollup (rollups.py) for the table's data version, built once in one scan
@@ -113,11 +115,16 @@ class Engine:
             return rollups.update(last[0], connector, group, changed)
         return rollups.of_metric(store.get(name, key, build, about), metric)
 
+    def pushdown(self, ask: Ask) -> pl.DataFrame | None:
+        """The ask's table computed in the database (pushdown.py); None: the metric reads its filtered rows."""
+        return pushdown.answer(self.connectors.get(ask.metric.source), self.config.sources.get(ask.metric.source), ask)
+
     def data_span(self, metric: Metric) -> Span | None:
         """The first day and as-of of a metric's table (the rate windows' clip), read once per data version."""
         version = self._versions(metric)[f"{metric.source}.{metric.table}"]
         key = digest("span", metric.source, metric.table, metric.time_column, version.token)
-        return self.cache.remember(key, lambda: read_span(self.connectors[metric.source], metric))
+        return self.cache.remember(key, lambda: pushdown.span(self.connectors[metric.source],
+                                                              self.config.sources.get(metric.source), metric))
 
     def _rows_metric(self, metric: Metric) -> Metric:
         """The metric whose rows stand behind this one (a CHANGE's base, a DERIVED's first input)."""
@@ -259,7 +266,9 @@ class Engine:
                 "time_column": rows_metric.time_column, "formula": formula,
                 "row_filter": str(rows_metric.row_filter) if rows_metric.row_filter is not None else "",
                 "filters": filters.params(), "baseline_period": self.baseline_period(metric),
-                "definition": self._definition(metric), "module": metric.module}
+                "definition": self._definition(metric), "module": metric.module,
+                "sql": pushdown.sql_text(self.connectors.get(metric.source), self.config.sources.get(metric.source),
+                                         metric, filters)}
 
     def values(self, dimension: str) -> tuple[str, ...]:
         """The distinct values of a dimension in the tables of the listed metrics that declare it (sorted; none
@@ -302,6 +311,10 @@ class Engine:
         question = digest(self._definition(metric), op, params)
         try:
             versions = self._versions(metric)
+            # A worker pool reads changed tables, not a request: the last answer stands (a first one is computed here).
+            if (self.refreshing is not None and (last := self.cache.last_good(question)) is not None
+                    and (reason := self.refreshing(versions))):
+                return replace(last, stale_reason=reason, refreshing=True)
             spans = span_versions(self, metric, reads, versions) if reads else None
             key = digest(question, spans if spans is not None else {k: v.token for k, v in versions.items()})
             cached = self.cache.get(key)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -9,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 from dash import html
 
+from core.i18n import t
 from dashboard.components import delta_line, kpi_tile, status_badge, tile_placeholder, value_text
 from dashboard.figures import breakdown_figure, sparkline_svg, trend_figure, trend_window
 from metrics.engine.answers import Answer
@@ -109,6 +111,16 @@ def test_a_last_good_value_is_shown_marked_stale_with_the_reason(catalogue: dict
     assert "database down" in words
     behind = kpi_tile(catalogue["data_accuracy"], "en", "light", "/x", answer=answer(behind_sla=True))
     assert getattr(behind, "data-state") == "stale" and "Stale" in " ".join(texts(behind))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_value_being_recomputed_by_a_worker_is_not_called_a_failure(catalogue: dict[str, Metric], lang: str) -> None:
+    """With a worker pool, newer data is computed there; meanwhile the tile shows the last value, saying so."""
+    last = answer(stale_reason="being refreshed: newer data arrived and a worker is computing it")
+    tile = kpi_tile(catalogue["data_accuracy"], lang, "light", "/x", answer=replace(last, refreshing=True))
+    words = " ".join(texts(tile))
+    assert "95.9%" in words and t("tile.refreshing", lang) in words
+    assert t("tile.last_good", lang, reason="").split(":")[0].split("：")[0] not in words
 
 
 def test_a_metric_without_departments_says_it_cannot_be_filtered(catalogue: dict[str, Metric]) -> None:

@@ -20,7 +20,7 @@ from metrics.semantics.model import Metric, Unit
 EXPORT_ROWS = 100_000  # the most records one CSV export carries
 # The rows of "how this is computed" that are code or commands: shown only with "analyst details" on.
 ANALYST_ROWS = ("explain.kind", "explain.source", "explain.time_column", "explain.formula", "explain.row_filter",
-                "explain.definition", "explain.cli")
+                "explain.definition", "explain.cli", "explain.sql")
 
 
 def explain_panel(metric: Metric, explained: Explanation, answer: Answer[Headline], view: ViewState,
@@ -30,7 +30,7 @@ def explain_panel(metric: Metric, explained: Explanation, answer: Answer[Headlin
     filters = ", ".join(f"{labels.column_label(d, lang)} = {labels.value_label(d, v, lang)}"
                         for d, v in explained["filters"]["where"]) or t("explain.none", lang)
     baseline = explained.get("baseline_period")
-    rows: list[tuple[str, str | html.Code]] = [
+    rows: list[tuple[str, str | html.Code | html.Pre]] = [
         ("explain.measures", metric.description(lang)),
         ("explain.kind", explained["kind"]),
         ("explain.source", f"{explained['source']}.{explained['table']}"),
@@ -47,6 +47,8 @@ def explain_panel(metric: Metric, explained: Explanation, answer: Answer[Headlin
         ("explain.definition", f"{explained['definition']} ({explained['module']})"),
         ("explain.cli", html.Code(cli_command(metric, view, _filters_of(explained)), className="cli")),
     ]
+    if explained["sql"]:  # computed in the database (mirror = false): the SELECT it runs
+        rows.append(("explain.sql", html.Pre(html.Code(explained["sql"]), className="sql")))
     items: list[Any] = []
     for key, value in rows:
         hidden = " analyst-only" if key in ANALYST_ROWS else ""  # code and commands: behind "analyst details"

@@ -1,15 +1,17 @@
 """The metric page's data callbacks: thin adapters from the URL's view to the engine and back to components."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash._no_update import NoUpdate
 
 from core import labels
 from core.csvfile import frame_csv
 from core.i18n import t
-from dashboard import context
+from dashboard import context, rendered
 from dashboard.components import error_block, kpi_tile
 from dashboard.figures import DefinitionChange, breakdown_figure, trend_figure, trend_window
 from dashboard.pages.metric import _drill as drill
@@ -23,6 +25,8 @@ from metrics.engine.protocol import Questions
 from metrics.semantics.model import Grain, Metric
 from programme.milestones import milestones_for
 
+T = TypeVar("T")
+U = TypeVar("U")
 HIDDEN = " d-none"
 # An empty chart of the trend's height with nothing drawn: what a chart shows before or instead of its numbers.
 NO_FIGURE: dict[str, Any] = {"data": [], "layout": {"height": 420, "xaxis": {"visible": False},
@@ -40,6 +44,37 @@ class Request:
     lang: str
     theme: str
     scope: drill.Scope
+
+
+class Whole:
+    """Whether a render of the page came out complete (no part failed, no answer a last good one), so it may be
+    kept (dashboard/rendered.py)."""
+
+    def __init__(self) -> None:
+        self.ok = True
+
+    def saw(self, answer: Answer[T]) -> Answer[T]:
+        self.ok = self.ok and not answer.stale_reason
+        return answer
+
+    def failed(self, on_error: Callable[[str], U]) -> Callable[[str], U]:
+        def shown(message: str) -> U:
+            self.ok = False
+            return on_error(message)
+        return shown
+
+
+def kept(what: str, key: str | None, data: dict, draw: Callable[[Whole], tuple | Any], seen: Callable[[], Any],
+         also: Callable[[], Any] = lambda: None) -> rendered.Drawn:
+    """A callback's answer for a metric and view through the app's kept renders: `draw` fills a Whole, `seen`
+    gives the KPI views it shows for the audit trail (recorded by the caller, kept render or not)."""
+    def drawn() -> rendered.Drawn:
+        whole = Whole()
+        output = draw(whole)
+        shown = tuple(p if isinstance(p, NoUpdate) else rendered.plain(p) for p in output) \
+            if isinstance(output, tuple) else rendered.plain(output)
+        return rendered.Drawn(shown, seen(), whole.ok)
+    return rendered.remember(what, ViewState.from_data(data), [key or ""], drawn, also)
 
 
 def request(key: str | None, data: dict) -> Request:
@@ -66,7 +101,6 @@ def graph_config(key: str | None, what: str) -> dict:
 def summary(r: Request, answer: Answer[Headline]) -> tuple[Any, str]:
     """The headline as a tile named for the drilled part, and why its status is what it is (the decision's
     sentence)."""
-    context.audit("view", r.metric.key, r.scope.filters.params())
     scope = " / ".join(labels.value_label(d, v, r.lang) for d, v in r.scope.chosen)  # the drill's number, named
     tile = kpi_tile(r.metric, r.lang, r.theme, None, answer=answer, size="summary", scope=scope)
     return tile, answer.data.decision.sentence(r.lang)
@@ -83,13 +117,13 @@ def milestone_list(r: Request) -> Any:
     return [html.H3(t("metric.milestones", r.lang)), html.Ol(items)]
 
 
-def trend(r: Request, answer: Answer[Headline]) -> tuple[dict[str, Any], str, Any]:
+def trend(r: Request, answer: Answer[Headline], whole: Whole | None = None) -> tuple[dict[str, Any], str, Any]:
     """The trend since the baseline, at the drilled scope, with target, baseline, milestones and projection:
     the figure, the chart's class and a note in its place when there is nothing to draw."""
     engine, metric, filters = r.engine, r.metric, r.scope.filters
     baseline = engine.baseline_period(metric)
     start = trend_window(filters.end, engine.programme_start(), baseline[0] if baseline else None)
-    frame = engine.trend(metric.key, filters.with_period(start, filters.end), Grain.MONTH).data
+    frame = (whole or Whole()).saw(engine.trend(metric.key, filters.with_period(start, filters.end), Grain.MONTH)).data
     if frame.is_empty():
         return NO_FIGURE, "trend-graph" + HIDDEN, html.Div(t("metric.no_data", r.lang), className="empty-note")
     h = answer.data
@@ -115,10 +149,10 @@ DRILL_OUTPUTS = ("crumbs", "hint", "figure", "breakdown_class", "table", "error"
                  "pager", "picker", "picker_class", "shown")
 
 
-def drill_panel(r: Request, path: str) -> tuple:
+def drill_panel(r: Request, path: str, whole: Whole | None = None) -> tuple:
     """Breadcrumbs, hint, breakdown (chart and table) or, at the end of the path, the records and their pager;
     the breakdown picker for this level. In the order of DRILL_OUTPUTS."""
-    s, lang = r.scope, r.lang
+    s, lang, whole = r.scope, r.lang, whole or Whole()
     parts: dict[str, Any] = {
         "crumbs": drill.crumbs(r.metric, r.view, s, path, lang), "hint": "", "figure": NO_FIGURE,
         "breakdown_class": "breakdown" + HIDDEN, "table": None, "error": None, "records": None,
@@ -129,8 +163,8 @@ def drill_panel(r: Request, path: str) -> tuple:
         "shown": {"by": s.dimension, "page": r.view.page}}
     route = " → ".join(labels.column_label(d, lang) for d in r.metric.drill_path)
     if s.at_records:
-        page = r.engine.detail(r.metric.key, s.filters, r.view.page - 1, drill.PAGE_SIZE, r.view.sort or None,
-                               r.view.descending).data
+        page = whole.saw(r.engine.detail(r.metric.key, s.filters, r.view.page - 1, drill.PAGE_SIZE,
+                                         r.view.sort or None, r.view.descending)).data
         pages = drill.page_count(page.total)
         fixed = frozenset(d for d, _ in s.filters.where)
         parts.update(records=drill.records_table(page, r.view, lang, fixed), pager=drill.pager(r.view, pages),
@@ -138,7 +172,7 @@ def drill_panel(r: Request, path: str) -> tuple:
     elif s.dimension is None:
         parts["hint"] = t("metric.no_drill", lang)
     else:
-        frame = r.engine.breakdown(r.metric.key, s.filters, s.dimension).data
+        frame = whole.saw(r.engine.breakdown(r.metric.key, s.filters, s.dimension)).data
         if frame.is_empty():
             parts["hint"] = t("metric.no_data", lang)
         else:
@@ -202,7 +236,9 @@ def export(r: Request, what: str) -> dict:
 
 
 def register_callbacks(app: Dash) -> None:
-    """Each part of the page fills itself from the view; a failing part shows its error, the others still render."""
+    """Each part of the page fills itself from the view; a failing part shows its error, the others still render.
+    A complete answer is kept for its view, viewer's scope and data versions (dashboard/rendered.py): a warm page
+    costs lookups."""
     view_inputs = (Input(ids.KEY, "data"), Input(ids.VIEW, "data"))
 
     # The headline, trend and "how this is computed" come in one answer: each drill step redraws the page once for
@@ -212,20 +248,33 @@ def register_callbacks(app: Dash) -> None:
                   Output(ids.TREND_NOTE, "children"), Output(ids.EXPLAIN, "children"), *view_inputs)
     def fill_numbers(key: str, data: dict) -> tuple:
         lang = lang_of(data)
+        viewed: list[tuple[str, Any]] = []  # the KPI's view, once its headline is had (the audit trail's row)
 
-        def asked() -> tuple[Request, Answer[Headline]] | str:  # str: why there is no answer (guarded's on_error)
-            r = request(key, data)
-            return r, r.engine.headline(r.metric.key, r.scope.filters)
+        def numbers(whole: Whole) -> tuple:
+            def asked() -> tuple[Request, Answer[Headline]] | str:  # str: why there is no answer (guarded's on_error)
+                r = request(key, data)
+                return r, whole.saw(r.engine.headline(r.metric.key, r.scope.filters))
 
-        got = guarded(asked, lambda m: m, lang)
-        if isinstance(got, str):  # no headline (unknown metric, wrong period, a failed source): each part says why
-            return error_block(got, lang), "", NO_FIGURE, "trend-graph" + HIDDEN, error_block(got, lang), \
-                error_block(got, lang)
-        r, answer = got
-        head = guarded(lambda: summary(r, answer), lambda m: (error_block(m, lang), ""), lang)
-        chart = guarded(lambda: trend(r, answer), lambda m: (NO_FIGURE, "trend-graph" + HIDDEN, error_block(m, lang)),
-                        lang)
-        return (*head, *chart, guarded(lambda: explain(r, answer), lambda m: error_block(m, lang), lang))
+            got = guarded(asked, lambda m: m, lang)
+            if isinstance(got, str):  # no headline (unknown metric, wrong period, a failed source): each part says
+                whole.ok = False
+                return error_block(got, lang), "", NO_FIGURE, "trend-graph" + HIDDEN, error_block(got, lang), \
+                    error_block(got, lang)
+            r, answer = got
+            viewed.append((r.metric.key, r.scope.filters.params()))
+            head = guarded(lambda: summary(r, answer), whole.failed(lambda m: (error_block(m, lang), "")), lang)
+            chart = guarded(lambda: trend(r, answer, whole),
+                            whole.failed(lambda m: (NO_FIGURE, "trend-graph" + HIDDEN, error_block(m, lang))), lang)
+            return (*head, *chart, guarded(lambda: explain(r, answer), whole.failed(lambda m: error_block(m, lang)),
+                                           lang))
+
+        # The trend marks the plan's milestones and the definition changes logged: their versions are in the key.
+        log = context.config().data_path / history.FILE_NAME
+        drawn = kept(ids.SUMMARY, key, data, numbers, lambda: tuple(viewed),
+                     lambda: (rendered.plan_version(), rendered.file_version(log)))
+        for shown, params in drawn.seen:  # each page view recorded, kept render or not
+            context.audit("view", shown, params)
+        return drawn.output
 
     # The plan's milestones belong to the KPI, not to the drill: drawn once per page.
     @app.callback(Output(ids.MILESTONES, "children"), Input(ids.KEY, "data"), State(ids.VIEW, "data"))
@@ -240,9 +289,10 @@ def register_callbacks(app: Dash) -> None:
                   Output(ids.DIMENSION_SLOT, "children"), Output(ids.DIMENSION_WRAP, "className"),
                   Output(ids.SHOWN, "data"), *view_inputs, State(context.LOCATION, "pathname"))
     def fill_drill(key: str, data: dict, pathname: str | None) -> tuple:
-        lang = lang_of(data)
-        return guarded(lambda: drill_panel(request(key, data), pathname or "/"), lambda m: drill_failed(m, lang),
-                       lang)
+        lang, path = lang_of(data), pathname or "/"
+        return kept(ids.CRUMBS, key, data, lambda whole: guarded(
+            lambda: drill_panel(request(key, data), path, whole), whole.failed(lambda m: drill_failed(m, lang)),
+            lang), tuple, lambda: path).output  # its links lead from the page's address
 
     @app.callback(Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_ERROR, "children"),
                   Input(ids.EXPORT_TREND, "n_clicks"), Input(ids.EXPORT_BREAKDOWN, "n_clicks"),

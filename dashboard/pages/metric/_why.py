@@ -16,7 +16,7 @@ from dashboard import context
 from dashboard.components import error_block
 from dashboard.pages.metric._drill import drilled_to, in_page_link
 from dashboard.pages.metric._ids import ids
-from dashboard.pages.metric._views import Request, lang_of, request
+from dashboard.pages.metric._views import Request, Whole, kept, lang_of, request
 from dashboard.safe import guarded
 from metrics.engine.contributions import Movement, decomposable
 from metrics.engine.decision import period_name
@@ -45,7 +45,7 @@ register({
 })
 
 
-def why_panel(r: Request, path: str) -> Any:
+def why_panel(r: Request, path: str, whole: Whole | None = None) -> Any:
     """The table for the view: the next drill level's contributions, or one sentence why there is none."""
     lang = r.lang
     if not decomposable(r.metric) or not r.metric.drill_path:
@@ -53,7 +53,7 @@ def why_panel(r: Request, path: str) -> Any:
     dimension = r.scope.next_dimension
     if dimension is None:
         return html.P(t("why.at_records", lang), className="why-note")
-    moved = r.engine.movement(r.metric.key, r.scope.filters, dimension).data
+    moved = (whole or Whole()).saw(r.engine.movement(r.metric.key, r.scope.filters, dimension)).data
     return movement_table(r, moved, path)
 
 
@@ -98,6 +98,7 @@ def register_callbacks(app: Dash) -> None:
     @app.callback(Output(ids.WHY, "children"), Input(ids.KEY, "data"), Input(ids.VIEW, "data"),
                   State(context.LOCATION, "pathname"))
     def fill_why(key: str, data: dict, pathname: str | None) -> Any:
-        lang = lang_of(data)
-        return guarded(lambda: why_panel(request(key, data), pathname or f"/metric/{key}"),
-                       lambda m: error_block(m, lang), lang)
+        lang, path = lang_of(data), pathname or f"/metric/{key}"
+        return kept(ids.WHY, key, data, lambda whole: guarded(
+            lambda: why_panel(request(key, data), path, whole), whole.failed(lambda m: error_block(m, lang)), lang),
+            tuple, lambda: path).output  # its links lead from the page's address

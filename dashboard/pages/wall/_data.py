@@ -126,7 +126,8 @@ def _card_answer(engine: Questions, n: int, metric: Metric, answer: Answer[Headl
     facts.append(h.decision.target_text(lang))
     delta, tone = delta_text(metric, h.delta, lang)
     state = "stale" if answer.stale else "ok"
-    note = t("tile.last_good", lang, reason=source_reason(answer.stale_reason, lang)) if answer.stale_reason else ""
+    note = (t("tile.refreshing", lang) if answer.refreshing else
+            t("tile.last_good", lang, reason=source_reason(answer.stale_reason, lang)) if answer.stale_reason else "")
     props: Props = {
         card(n, key, ""): {"className": f"wall-card wall-card-{size} edge-{h.status.value} state-{state}"},
         card(n, key, "pre"): {"children": pre}, card(n, key, "value"): {"children": number},
@@ -193,7 +194,7 @@ def freshness_props(n: int, shown: Iterable[tuple[Metric, Answer[Headline] | Non
     times = [a.data_as_of for _, a in shown if a is not None and a.data_as_of is not None]
     asof = t("tile.as_of", lang, time=labels.time_label(min(times), lang)) if times else ""
     behind = [m.title(lang) for m, a in shown if a is not None and a.behind_sla and not a.stale_reason]
-    failed = [m.title(lang) for m, a in shown if a is not None and a.stale_reason]
+    failed = [m.title(lang) for m, a in shown if a is not None and a.stale_reason and not a.refreshing]
     text = "   ".join(([t("wall.behind_sla", lang, names=", ".join(behind))] if behind else [])
                        + ([t("wall.last_good", lang, names=", ".join(failed))] if failed else []))
     return {part(n, "asof"): {"children": asof},
