@@ -9,7 +9,8 @@ each check `{"status": "ok" | "warning" | "failing", "detail": "..."}`; 200 when
   read-only and answers a query. Required.
 - cache: ResultCache.health(). Redis unreachable is a warning, not a failure: the node still serves, from its local
   cache folder, and a load balancer taking every node out at once for a cache outage would stop all viewers.
-- broker: not configured (no message broker exists yet).
+- broker: with `broker_url`, whether its Redis answers and a worker beat lately (a warning otherwise: the node then
+  computes answers itself, as with no broker); "not configured" without one.
 - sources: each declared source's data version of one table, through the engine's cache (asked of the source at most
   once per cache_ttl_seconds, as the dashboard asks it, so probes add no load on a warehouse) and its circuit breaker
   (a failing source answers at once), each within SOURCE_SECONDS. Required.
@@ -27,6 +28,7 @@ import flask
 
 from core.errors import VantageError
 from core.store import SqliteStore, read_only
+from metrics.engine.cache_redis import RedisStore, RedisUnavailable
 
 if TYPE_CHECKING:
     from config.settings import Config
@@ -34,19 +36,21 @@ if TYPE_CHECKING:
 
 HEALTH_PATHS = ("/healthz", "/readyz")  # answered without a session (guard.py)
 SOURCE_SECONDS = 2.0  # how long the sources together may take to answer a readiness check
+WORKERS_ALIVE = "workers:alive"  # the key live workers beat under in the broker's Redis (workers/board.py ALIVE)
 STORE_SECONDS = 0.5  # how long a state store may be locked before it counts as failing
 Check = dict[str, str]
 
 
 def install(server: flask.Flask, engine: Engine, config: Config) -> None:
     """Add /healthz and /readyz to the server (after guard.install: its stores are part of the state checked).
-    `config` is where a broker's address will be read once one exists."""
+    With a broker, its Redis is asked too (the key workers beat under: workers/board.py)."""
+    broker = RedisStore(config.broker_url) if config.broker_url else None
 
     def healthz() -> flask.Response:
         return flask.Response("ok", status=200, mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
     def readyz() -> flask.Response:
-        report = readiness(engine, server.config)
+        report = readiness(engine, server.config, broker)
         return flask.Response(json.dumps(report, ensure_ascii=False), status=200 if report["ready"] else 503,
                               mimetype="application/json", headers={"Cache-Control": "no-store"})
 
@@ -54,14 +58,29 @@ def install(server: flask.Flask, engine: Engine, config: Config) -> None:
     server.add_url_rule(HEALTH_PATHS[1], "vantage_readyz", readyz)
 
 
-def readiness(engine: Engine, server_config: Any) -> dict[str, Any]:
+def broker_check(broker: RedisStore | None) -> Check:
+    """Whether the broker answers and a worker is alive; a warning when not (answers are then computed here)."""
+    if broker is None:
+        return _check("ok", "not configured")
+    try:
+        broker.ping()
+        alive = broker.get(WORKERS_ALIVE)
+    except RedisUnavailable:
+        return _check("warning", f"{broker.address} unreachable: answers are computed on this node")
+    if alive is None:
+        return _check("warning", f"{broker.address} answers, but no worker beat lately: answers are computed on "
+                                 "this node")
+    return _check("ok", f"{broker.address}, a worker alive")
+
+
+def readiness(engine: Engine, server_config: Any, broker: RedisStore | None = None) -> dict[str, Any]:
     """The readiness report: every check, the failing ones named, and whether the node is ready."""
     ok, detail = engine.cache.health()
     sources = source_checks(engine)
     checks: dict[str, Any] = {
         "state": state_check(_stores(engine, server_config)),
         "cache": _check("ok" if ok else "warning", detail),
-        "broker": _check("ok", "not configured"),
+        "broker": broker_check(broker),
         "sources": sources,
     }
     failing = [name for name in ("state", "cache", "broker") if checks[name]["status"] == "failing"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import requests
 
+from dashboard import health
 from tests.dashboard.secured import secured_app, serve, sign_in
 from tests.redis_server import RedisServer, redis_server  # noqa: F401 - the fixture
 
@@ -121,3 +122,25 @@ def test_redis_down_leaves_the_node_ready_on_its_local_cache_with_a_warning(
         assert cache["status"] == "warning"
         assert cache["detail"].startswith(f"{redis_server.url} unreachable since ")
         assert cache["detail"].endswith(", serving from the local cache")
+
+
+def test_the_broker_check_says_whether_a_worker_is_alive(
+        tmp_path: Path, data_dir: Path, redis_server: RedisServer) -> None:  # noqa: F811
+    """With broker_url, /readyz asks its Redis for the workers' beat: none is a warning (this node computes answers
+    itself, as without a broker), a beat is ok, Redis gone is a warning too; the node stays ready throughout."""
+    from workers.board import ALIVE, Board
+
+    assert ALIVE == health.WORKERS_ALIVE
+    dash_app, _ = secured_app(tmp_path, data_dir, broker_url=redis_server.url)
+    with serve(dash_app.server) as base:
+        status, body = readiness(base)
+        assert status == 200 and body["checks"]["broker"]["status"] == "warning"
+        assert "no worker beat lately" in body["checks"]["broker"]["detail"]
+        Board(redis_server.url).beat("worker-1")
+        status, body = readiness(base)
+        assert status == 200 and body["checks"]["broker"] == {"status": "ok",
+                                                               "detail": f"{redis_server.url}, a worker alive"}
+        redis_server.kill()
+        status, body = readiness(base)
+        assert status == 200 and body["ready"] is True and body["checks"]["broker"]["status"] == "warning"
+        assert "unreachable" in body["checks"]["broker"]["detail"]
