@@ -75,7 +75,7 @@ def wire(config: Config, strict: bool = True) -> Runtime:
         raise CatalogueError(problems)
     cache = ResultCache(config.data_path / "cache", config.cache_url)
     engine = Engine(catalogue, connectors, config, cache, now=lambda: datetime.combine(config.today(), datetime.now().time()),
-                    baselines=BaselineStore.in_folder(config.data_path))
+                    baselines=BaselineStore.in_folder(config.data_path), use_rollups=bool(config.rollups))
     history.record(config.data_path / history.FILE_NAME, catalogue, engine.now())
     return Runtime(config, engine, catalogue, failures)
 

@@ -61,7 +61,8 @@ def measure(records: int) -> dict:
 
     work = Path(tempfile.mkdtemp(prefix=f"vantage-rollups-{records}-", dir=ROOT / "bench" / "out"))
     shutil.copy(build(records), work / "demo.sqlite")
-    rt = app.wire(load_config(None, {"data_dir": str(work), "today": "2026-11-27"}, environ={}), strict=True)
+    rt = app.wire(load_config(None, {"data_dir": str(work), "today": "2026-11-27", "rollups": True}, environ={}),
+                  strict=True)
     load_before = os.getloadavg()
     t0 = time.perf_counter()
     for table in {m.table for m in rt.catalogue.values() if m.source == "demo"}:

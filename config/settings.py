@@ -78,8 +78,8 @@ def _default_data_dir() -> str:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", _default_data_dir(), "Folder for the demo database, the local columnar copies and the cache."),
-    Setting("cache_url", "", "Shared result cache of several machines, redis://HOST:PORT/DB; empty: a folder in "
-            "data_dir (also the fallback while Redis cannot be reached).", _cache_url),
+    Setting("cache_url", "", "Shared result cache, redis://HOST:PORT/DB; empty: a folder in data_dir.", _cache_url),
+    Setting("rollups", False, "Answer decomposable KPIs from rollups by day and dimension (README 'Rollups').", _bool),
     Setting("broker_url", "", "Redis of the background workers, redis://HOST:PORT/DB; empty: in-process.", _cache_url),
     Setting("state_url", "", "Users, sessions, tokens, audit, outbox, history, baselines and check-ins of several "
             "machines in one PostgreSQL, postgresql+psycopg://USER:PASS@HOST/DB; empty: SQLite files in data_dir."),

@@ -47,7 +47,7 @@ class Engine:
     now: Callable[[], datetime] = datetime.now
     baselines: BaselineStore | None = None  # where closed baseline windows are recorded; None: always live
     breaker: SourceBreaker = field(default_factory=SourceBreaker)  # a failing source is left alone a while
-    use_rollups: bool = True  # decomposable metrics answer from their rollups (rollups.py)
+    use_rollups: bool = False  # decomposable metrics answer from their rollups (rollups.py): the `rollups` setting
     refreshing: Callable[[Mapping[str, DataVersion]], str] | None = None  # with a worker pool: see _answer
     _programme_start: date | None = field(default=None, init=False)
     _rollup_store: RollupStore | None = field(default=None, init=False)
@@ -79,6 +79,7 @@ class Engine:
         if not rollups.usable(metric, schema):
             return None
         version = self._versions(metric)[f"{metric.source}.{metric.table}"]
+        getattr(connector, "sync", lambda table: None)(metric.table)  # as a scan would: SourceError when it cannot be
         if self._rollup_store is None:
             self._rollup_store = RollupStore(self.config.data_path / "rollups")
         parts = rollups.decompose(metric)

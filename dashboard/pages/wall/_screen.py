@@ -28,7 +28,7 @@ PLAYLISTS_KEY = "VANTAGE_WALL_PLAYLISTS"  # checked once when the app is built; 
 BUILD_KEY = "VANTAGE_WALL_BUILD"  # changes when the code, assets or playlists change: screens then reload
 ROOT = Path(__file__).resolve().parents[3]
 BUILD_PARTS = ("app.py", "core", "config", "connectors", "demo", "metrics", "programme", "access", "snapshots", "cli",
-               "dashboard", "assets")
+               "dashboard", "workers", "assets")
 WALL_PATH = re.compile(r"/wall/([^/?#]+)/?$")
 
 

@@ -30,8 +30,8 @@ def rt(tmp_path: Path, data_dir: Path) -> app.Runtime:
     shutil.copy(data_dir / "demo.sqlite", tmp_path / "data" / "demo.sqlite")
     text = (Path(app.__file__).parent / "config" / "demo.toml").read_text()
     (tmp_path / "demo.toml").write_text(text.replace("cache_ttl_seconds = 300", f"cache_ttl_seconds = {TTL}"))
-    config = load_config(str(tmp_path / "demo.toml"), {"data_dir": str(tmp_path / "data"), "today": "2026-11-27"},
-                         environ={})
+    config = load_config(str(tmp_path / "demo.toml"), {"data_dir": str(tmp_path / "data"), "today": "2026-11-27",
+                                                       "rollups": True}, environ={})
     return app.wire(config)
 
 

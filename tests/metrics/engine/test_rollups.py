@@ -48,6 +48,13 @@ def same_table(a: pl.DataFrame, b: pl.DataFrame, keys: list[str]) -> None:
         assert same(x, y), (x, y)
 
 
+@pytest.fixture
+def runtime(runtime: Any) -> Any:
+    """The demo's runtime with the `rollups` setting on."""
+    runtime.engine.use_rollups = True
+    return runtime
+
+
 def test_which_metrics_read_rollups(runtime: Any) -> None:
     engine = runtime.engine
     decomposed = {k for k, m in engine.catalogue.items()
