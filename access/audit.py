@@ -111,16 +111,20 @@ class AuditTrail(SqliteStore):
     def unavailable(self, exc: BaseException) -> AuditUnavailable:
         """The error for a row that could not be written, logged (with the folder and why) for the administrator."""
         folder = self.path.parent
-        why = (None if self.state_url else local_fault(exc, folder)) or str(exc) or type(exc).__name__
+        why = (None if self.state_url else local_fault(exc, folder)) or getattr(exc, "what", None) or str(exc) \
+            or type(exc).__name__
         place = "the shared state (state_url)" if self.state_url else folder
         message = f"the audit trail in {place} cannot be written: {why}"
+        cause = "state_url" if self.state_url else message  # a database restarting fails several ways: one line a minute
         now = time.monotonic()
-        if now - _logged.get(message, -LOG_EVERY_SECONDS) >= LOG_EVERY_SECONDS:
-            _logged[message] = now
-            log.error("%s (%s); views are refused until it can be written", message, exc)
+        if now - _logged.get(cause, -LOG_EVERY_SECONDS) >= LOG_EVERY_SECONDS:
+            _logged[cause] = now
+            log.error("%s (%s); views are refused until it can be written", message,
+                      type(exc).__name__ if self.state_url else exc)
+        fix = ("check that the PostgreSQL of state_url is running and reachable" if self.state_url else
+               f"free space in {folder}, make it writable, or end what holds the lock")
         return AuditUnavailable(f"the audit trail cannot be written: {why}", str(self.path),
-                                f"free space in {folder}, make it writable, or end what holds the lock; views are "
-                                "shown again as soon as a row can be written")
+                                f"{fix}; views are shown again as soon as a row can be written")
 
     def _chain_unchained(self) -> None:
         """Give the columns a file written before them lacks, and hash the rows written before the chain (the tail

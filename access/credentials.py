@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,11 +44,10 @@ def stamp(stored_hash: str) -> str:
 
 
 def _row(users: UserStore, name: str) -> tuple[str, str, str | None, int] | None:
-    con = sqlite3.connect(users.path, timeout=30)
-    try:
-        return con.execute("SELECT password, role, department, disabled FROM users WHERE name = ?", (name,)).fetchone()
-    finally:
-        con.close()
+    with users.connection() as con:  # the SQLite file, or the shared state's table (state_url)
+        found: tuple[str, str, str | None, int] | None = con.execute(
+            "SELECT password, role, department, disabled FROM users WHERE name = ?", (name,)).fetchone()
+    return found
 
 
 def account(users: UserStore, name: str) -> Account | None:

@@ -36,6 +36,13 @@ class StateConflict(StateError):
     """A row with the same key is there already (a unique constraint)."""
 
 
+class StateUnavailable(StateError):
+    """The database cannot be reached now (down, restarting, the connection lost): the server answers HTTP 503 until
+    it is back, and the pool's next connection is a new one (each is tested before it is handed out)."""
+
+    reason = ""  # the driver's own first line (connection refused, the server shutting down, ...)
+
+
 def bind(folder: Path, url: str) -> None:
     """Keep the stores of a data folder in the database at `url` (empty: in SQLite files in the folder again)."""
     key = Path(folder).expanduser().resolve()
@@ -94,8 +101,18 @@ def _pg(sql: str) -> str:
 def _raised(exc: Exception) -> StateError:
     import psycopg
 
+    if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
+        return _unreachable(exc)
     kind = StateConflict if isinstance(exc, psycopg.IntegrityError) else StateError
     return kind(f"the shared state refused a statement: {_first_line(exc)}")
+
+
+def _unreachable(exc: BaseException) -> StateUnavailable:
+    reason = _first_line(exc)
+    found = StateUnavailable(f"the shared state cannot be reached: {reason}", "state_url",
+                             "check that PostgreSQL is running and reachable; requests work again once it is")
+    found.reason = reason
+    return found
 
 
 class Connection:
@@ -103,8 +120,14 @@ class Connection:
     explicit (`immediate`); otherwise `with con:` commits (or rolls back) and gives the connection back."""
 
     def __init__(self, url: str, lock: str, autocommit: bool = True) -> None:
+        import psycopg
+        import sqlalchemy
+
         self.lock = zlib.crc32(lock.encode())  # the advisory lock of this store's writers
-        fairy: Any = engine(url).raw_connection()
+        try:
+            fairy: Any = engine(url).raw_connection()
+        except (psycopg.OperationalError, psycopg.InterfaceError, sqlalchemy.exc.DBAPIError) as exc:
+            raise _unreachable(exc) from None  # no connection to be had: down, restarting, refusing
         raw: Any = fairy.dbapi_connection
         raw.autocommit = autocommit
         self._fairy, self._raw = fairy, raw
@@ -112,22 +135,35 @@ class Connection:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         import psycopg
 
-        cursor = self._raw.cursor()
+        if self._fairy is None and sql == "ROLLBACK":
+            return None  # the connection broke and was dropped: its transaction ended with it, and that error stands
         try:
+            cursor = self._raw.cursor()
             cursor.execute(_pg(sql), params if isinstance(params, dict) else tuple(params))
         except psycopg.Error as exc:
-            raise _raised(exc) from exc
+            raise self._failed(exc) from exc
         return cursor
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
         import psycopg
 
-        cursor = self._raw.cursor()
         try:
+            cursor = self._raw.cursor()
             cursor.executemany(_pg(sql), [tuple(r) for r in rows])
         except psycopg.Error as exc:
-            raise _raised(exc) from exc
+            raise self._failed(exc) from exc
         return cursor
+
+    def _failed(self, exc: Exception) -> StateError:
+        """The error to raise for a failed statement; a connection that broke is dropped from the pool at once."""
+        if self._raw.broken or self._raw.closed:
+            self._drop()
+        return _raised(exc)
+
+    def _drop(self) -> None:
+        if self._fairy is not None:
+            self._fairy.invalidate()  # closed and given back: the pool opens a new one in its place when needed
+            self._fairy = None
 
     def begin(self) -> None:
         """A write transaction holding the store's advisory lock until it ends: one writer at a time, as in SQLite."""
@@ -135,7 +171,9 @@ class Connection:
         self.execute("SELECT pg_advisory_xact_lock(?)", (self.lock,))
 
     def close(self) -> None:
-        if self._fairy is not None:
+        if self._fairy is not None and (self._raw.broken or self._raw.closed):
+            self._drop()
+        elif self._fairy is not None:
             self._fairy.close()  # back to the pool (rolled back there if a transaction was left open)
             self._fairy = None
 
@@ -143,9 +181,14 @@ class Connection:
         return self
 
     def __exit__(self, kind: object, *_: object) -> None:
+        import psycopg
+
         try:
             if self._fairy is not None and not self._raw.autocommit:
                 self._raw.rollback() if kind else self._raw.commit()
+        except psycopg.Error as exc:
+            if kind is None:  # a failure already on its way is the one to report
+                raise self._failed(exc) from exc
         finally:
             self.close()
 
