@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 
 from config.labels import parse_labels
 from config.owners import parse_owners
+from config.parsers import parse_bool, parse_date_or_empty, parse_list, parse_name, parse_positive, parse_redis_url
 from config.read_options import SOURCE_READ_KEYS, TABLE_READ_KEYS, ReadOptions, parse_read_options
 from core.errors import ConfigError
 from core.labels import ValueNames
@@ -35,42 +36,6 @@ class Setting:
         return "VANTAGE_" + self.name.upper()
 
 
-def _bool(raw: object) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if str(raw).lower() in ("1", "true", "yes", "on"):
-        return True
-    if str(raw).lower() in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"expected true or false, got {raw!r}")
-
-
-def _list(raw: object) -> list[str]:
-    if isinstance(raw, list):
-        return [str(x) for x in raw]
-    return [x.strip() for x in str(raw).split(",") if x.strip()]
-
-
-def _date_or_empty(raw: object) -> str:
-    if raw in ("", None):
-        return ""
-    return date.fromisoformat(str(raw)).isoformat()
-
-
-def _name(raw: object) -> str:
-    text = str(raw).strip()
-    if not text:
-        raise ValueError("expected a column name, got an empty text")
-    return text
-
-
-def _cache_url(raw: object) -> str:
-    text = str(raw).strip()
-    if text and not text.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError(f"expected empty or redis://HOST:PORT/DB, got an address starting {text.split(':')[0]!r}")
-    return text
-
-
 def _default_data_dir() -> str:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(base) / "vantage")
@@ -78,32 +43,32 @@ def _default_data_dir() -> str:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", _default_data_dir(), "Folder for the demo database, the local columnar copies and the cache."),
-    Setting("cache_url", "", "Shared result cache, redis://HOST:PORT/DB; empty: a folder in data_dir.", _cache_url),
-    Setting("rollups", False, "Answer decomposable KPIs from rollups by day and dimension (README 'Rollups').", _bool),
-    Setting("broker_url", "", "Redis of the background workers, redis://HOST:PORT/DB; empty: in-process.", _cache_url),
+    Setting("cache_url", "", "Shared result cache, redis://HOST:PORT/DB; empty: a folder in data_dir.", parse_redis_url),
+    Setting("rollups", True, "Answer decomposable KPIs from rollups by day and dimension (README 'Rollups').", parse_bool),
+    Setting("memory_budget_mb", 768, "Memory one large build may take (MB); larger ones are made in parts.", parse_positive),
+    Setting("broker_url", "", "Redis of the background workers, redis://HOST:PORT/DB; empty: in-process.", parse_redis_url),
     Setting("state_url", "", "Users, sessions, tokens, audit, outbox, history, baselines and check-ins of several "
             "machines in one PostgreSQL, postgresql+psycopg://USER:PASS@HOST/DB; empty: SQLite files in data_dir."),
     Setting("host", "127.0.0.1", "Address the dashboard listens on."),
     Setting("port", 8050, "Port the dashboard listens on.", int),
     Setting("language", "en", "Default language of the dashboard and the command line: en or zh."),
-    Setting("default_metrics", True, "Load the default metric pack (metrics/*.py pillars).", _bool),
-    Setting("metric_modules", [], "Extra Python modules with metric definitions to load, e.g. ['my_metrics'].", _list),
+    Setting("default_metrics", True, "Load the default metric pack (metrics/*.py pillars).", parse_bool),
+    Setting("metric_modules", [], "Extra Python modules with metric definitions to load, e.g. ['my_metrics'].", parse_list),
     Setting("programme_start", "", "First day of the programme (YYYY-MM-DD); empty: the earliest phase start in the plan.",
-            _date_or_empty),
+            parse_date_or_empty),
     Setting("scope_dimension", "department", "Dimension a department lead's numbers are narrowed to (their own value "
-            "of it); the dashboard's department filter offers its values as the data holds them.", _name),
+            "of it); the dashboard's department filter offers its values as the data holds them.", parse_name),
     Setting("plan_source", "demo", "Source that holds the programme plan tables (phases, milestones, ...)."),
-    Setting("today", "", "Pin 'today' (YYYY-MM-DD) for reproducible views; empty: the real date.", _date_or_empty),
+    Setting("today", "", "Pin 'today' (YYYY-MM-DD) for reproducible views; empty: the real date.", parse_date_or_empty),
     Setting("demo_records", 50_000, "Master-data records in the embedded demo built on first run.", int),
     Setting("login_required", True, "Require a login (users from `python app.py user add`); the demo config turns it off.",
-            _bool),
+            parse_bool),
     Setting("trusted_user_header", "", "Trust this header (e.g. X-Forwarded-User) from an authenticating reverse proxy; "
             "empty: off."),
     Setting("public_url", "http://127.0.0.1:8050", "Address of the dashboard as readers reach it (links in emails)."),
     Setting("session_idle_hours", 8, "A login session ends after this many hours without a request.", int),
     Setting("session_max_days", 7, "A login session ends this many days after the login, however active.", int),
-    Setting("max_request_bytes", 1_048_576, "Largest request body the dashboard accepts (bytes); larger is refused.",
-            int),
+    Setting("max_request_bytes", 1_048_576, "Largest request body accepted (bytes); larger is refused.", int),
     Setting("forwarded_hops", 0, "Reverse proxies in front that append to X-Forwarded-For: the client's address "
             "(rate limits, lockouts, the audit) is read from it; 0: the connection's address.", int),
     Setting("smtp_host", "127.0.0.1", "SMTP server for snapshot emails."),
@@ -321,7 +286,7 @@ def _parse_source(name: str, spec: Mapping[str, Any], path: Path) -> SourceSpec:
     try:
         return SourceSpec(
             name=name, kind=kind, url=str(spec.get("url", "")), path=str(spec.get("path", "")),
-            password_env=str(spec.get("password_env", "")), mirror=_bool(spec.get("mirror", True)),
+            password_env=str(spec.get("password_env", "")), mirror=parse_bool(spec.get("mirror", True)),
             freshness_sla_hours=float(spec.get("freshness_sla_hours", 48)),
             cache_ttl_seconds=float(spec.get("cache_ttl_seconds", 300)), tables=tables, read=read)
     except (TypeError, ValueError) as exc:

@@ -1,19 +1,20 @@
-"""Where built rollups live: one Parquet file per table, time column and data version, in DATA_DIR/rollups.
+"""Where built rollups live: one Parquet file per table, time column and data version, in DATA_DIR/rollups (a
+distinct count's: a folder of Parquet files, one per part it was built in).
 
 A rollup is data, not an answer: it outlives a cleared or cold result cache and a restart, so after a restart the
-first questions re-aggregate kilobytes. When a table's data version changes, its new rollup replaces the old file;
+first questions re-aggregate kilobytes. When a table's data version changes, its new rollup replaces the old one;
 a folder that cannot be written only costs the rollup (the rows answer instead). Beside each file, what it was built
 from (the copy's load and the version each month was last changed by), so the next version's rollup rebuilds only
-the months that changed. The last few read are held in
-memory, so a warm process does not read the file again.
+the months that changed. The last few read are held in memory, so a warm process does not read the file again.
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import polars as pl
 
@@ -61,16 +62,33 @@ class RollupStore:
         except (OSError, ValueError):
             return None
 
-    def scan(self, group: str, key: str, build: Callable[[], pl.DataFrame]) -> pl.LazyFrame:
-        """A large rollup (a distinct count's) scanned from its file, built and stored first when missing: a question
-        reads only the row groups of its period, and nothing is held in memory between questions."""
-        path = self.folder / f"{group}-{key}.parquet"
-        if not path.is_file():
-            built = build()
-            self._put(group, path, built)
-            if not path.is_file():
-                return built.lazy()  # not stored (the folder cannot be written): this once from memory
-        return pl.scan_parquet(path)
+    def scan(self, group: str, key: str, build: Callable[[], Iterable[pl.DataFrame]]) -> list[pl.LazyFrame]:
+        """A large rollup (a distinct count's) scanned from its files, one per part it was built in, built and stored
+        first when missing: a question reads only the row groups of its period, and nothing is held in memory
+        between questions."""
+        folder = self.folder / f"{group}-{key}"
+        if not folder.is_dir():
+            tmp = self.folder / f"{group}-{key}.{uuid.uuid4().hex}.tmp"
+            try:
+                private_folder(self.folder)
+                private_folder(tmp)
+                for n, part in enumerate(build()):  # each part written before the next is built
+                    part.write_parquet(tmp / f"part-{n:04d}.parquet", compression="lz4", statistics=True,
+                                       row_group_size=128_000)
+                os.replace(tmp, folder)
+                self._drop_others(group, folder.name)
+            except (OSError, pl.exceptions.PolarsError):
+                if not folder.is_dir():  # not stored (the folder cannot be written): this once from memory
+                    return [part.lazy() for part in build()]
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        return [pl.scan_parquet(path) for path in sorted(folder.glob("part-*.parquet"))]
+
+    def _drop_others(self, group: str, kept: str) -> None:
+        """The group's older rollups (files and folders of parts), once the new one is in place."""
+        for old in self.folder.glob(f"{group}-*"):
+            if old.name != kept and old.stem != kept:
+                shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
 
     def _put(self, group: str, path: Path, frame: pl.DataFrame, about: dict | None = None) -> None:
         tmp = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp")
@@ -80,8 +98,6 @@ class RollupStore:
                 path.with_suffix(".json").write_text(json.dumps(about))
             frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=128_000)
             os.replace(tmp, path)
-            for old in self.folder.glob(f"{group}-*"):
-                if old.stem != path.stem:
-                    old.unlink(missing_ok=True)
+            self._drop_others(group, path.stem)
         except (OSError, pl.exceptions.PolarsError):
             tmp.unlink(missing_ok=True)  # not kept on disk: built again by the next process that needs it

@@ -23,7 +23,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import polars as pl
 
@@ -35,6 +35,9 @@ DAY = "_day"
 ROWS = "_rows"
 # How each decomposable aggregate's partials combine across groups.
 COMBINE = {"Sum": "sum", "Count": "sum", "Len": "sum", "Min": "min", "Max": "max", "NUnique": "n_unique"}
+# Memory a distinct count's rollup takes to build, per row of its table (the hash tables of its values and of its
+# groups: 2.4 GB measured at 10M rows in one part); larger builds are split to fit the memory_budget_mb setting.
+BUILD_BYTES_PER_ROW = 240
 SEED = 0  # the distinct values' hash seed (the rollup's key names the polars version: hashes may change with it)
 _DECOMPOSED: dict[str, Decomposed | None] = {}  # by a metric's fingerprint
 
@@ -197,9 +200,20 @@ def build(connector: Connector, metrics: Sequence[Metric], months: set[str] | No
     return frame.group_by([DAY, *dims]).agg(aggs).sort([DAY, *dims]).collect(engine="streaming")
 
 
-def build_distinct(connector: Connector, metric: Metric) -> pl.DataFrame:
+def distinct_parts(metric: Metric, rows: int, budget_mb: int) -> int:
+    """How many parts, split by the counted value's hash, a distinct count's rollup over `rows` rows is built in so
+    that each part's build fits the memory budget; one when it counts more than one kind of value (the hashes'
+    check then needs the whole table at once)."""
+    parts = decompose(metric)
+    if parts is None or sum(p.kind == "NUnique" for p in parts.partials) != 1:
+        return 1
+    return max(1, -(-rows * BUILD_BYTES_PER_ROW // (budget_mb << 20)))
+
+
+def build_distinct(connector: Connector, metric: Metric, budget_mb: int | None = None) -> Iterator[pl.DataFrame]:
     """The rollup of a metric that counts distinct values: by day, its dimensions and the hash of each counted value,
-    with its rows and other partials; Collision when a hash is not injective over the table."""
+    with its rows and other partials; made in parts split by the hash (distinct_parts: each value lies in one part),
+    each yielded sorted by day in turn (one part without a budget); Collision when a hash is not injective."""
     parts = decompose(metric)
     assert parts is not None and parts.distinct
     columns = {c for e in (metric.value, metric.numerator, metric.denominator, metric.row_filter) if e is not None
@@ -208,17 +222,20 @@ def build_distinct(connector: Connector, metric: Metric) -> pl.DataFrame:
     if metric.row_filter is not None:
         frame = frame.filter(metric.row_filter.fill_null(False))
     distinct = [(f"_p{i}", p.of) for i, p in enumerate(parts.partials) if p.kind == "NUnique" and p.of is not None]
-    checks = frame.select([e for name, of in distinct
-                           for e in (of.n_unique().alias(f"{name}v"), of.hash(SEED).n_unique().alias(f"{name}h"))])
-    counted = checks.collect(engine="streaming").row(0)
-    if any(counted[i] != counted[i + 1] for i in range(0, len(counted), 2)):
-        raise Collision(f"{metric.key}: two distinct values share a hash")
+    count = 1 if budget_mb is None else distinct_parts(metric, frame.select(pl.len()).collect().item(), budget_mb)
     keys = [DAY, *metric.dimensions, *(name for name, _ in distinct)]
     frame = frame.with_columns(pl.col(metric.time_column).cast(pl.Date).alias(DAY),
                                *[of.hash(SEED).alias(name) for name, of in distinct])
     aggs = [pl.len().alias(ROWS)] + [p.over(None).alias(f"_p{i}") for i, p in enumerate(parts.partials)
                                      if p.kind != "NUnique"]
-    return frame.group_by(keys).agg(aggs).sort(DAY).collect(engine="streaming")
+    for part in range(count):
+        rows = frame if count == 1 else frame.filter(pl.col(distinct[0][0]) % count == part)
+        checks = rows.select([e for name, of in distinct
+                              for e in (of.n_unique().alias(f"{name}v"), pl.col(name).n_unique().alias(f"{name}h"))])
+        counted = checks.collect(engine="streaming").row(0)
+        if any(counted[i] != counted[i + 1] for i in range(0, len(counted), 2)):
+            raise Collision(f"{metric.key}: two distinct values share a hash")
+        yield rows.group_by(keys).agg(aggs).sort(DAY).collect(engine="streaming")
 
 
 @dataclass(frozen=True)
@@ -231,17 +248,26 @@ class Distinct:
     monthly: pl.DataFrame
 
 
-def monthly(daily: pl.LazyFrame, metric: Metric) -> pl.DataFrame:
+def monthly(parts: Sequence[pl.LazyFrame], metric: Metric) -> pl.DataFrame:
     """Each calendar month's partials, company-wide and per value of each dimension (column `_level` names it);
-    distinct counts counted within the month and slice, so they are exact there and nowhere else."""
-    parts = decompose(metric)
-    assert parts is not None
-    month = daily.with_columns(pl.col(DAY).dt.truncate("1mo"))
+    distinct counts counted within the month and slice, so they are exact there and nowhere else. Daily rollups made
+    in parts by the hash are taken one part at a time: a value lies in one part, so its counts add up across them."""
+    decomposed = decompose(metric)
+    assert decomposed is not None
     aggs = [pl.col(ROWS).sum()] + [getattr(pl.col(f"_p{i}"), COMBINE[p.kind])().alias(f"_p{i}")
-                                   for i, p in enumerate(parts.partials)]
-    levels = [month.group_by([DAY, *level]).agg(aggs).with_columns(_level=pl.lit(",".join(level)))
-              for level in [[], *([d] for d in metric.dimensions)]]
-    return pl.concat(pl.collect_all(levels), how="diagonal_relaxed")
+                                   for i, p in enumerate(decomposed.partials)]
+    frames = []
+    for daily in parts:
+        month = daily.with_columns(pl.col(DAY).dt.truncate("1mo"))
+        levels = [month.group_by([DAY, *level]).agg(aggs).with_columns(_level=pl.lit(",".join(level)))
+                  for level in [[], *([d] for d in metric.dimensions)]]
+        frames.append(pl.concat(pl.collect_all(levels), how="diagonal_relaxed"))
+    if len(frames) == 1:
+        return frames[0]
+    added = [pl.col(ROWS).sum()] + [getattr(pl.col(f"_p{i}"), "sum" if p.kind == "NUnique" else COMBINE[p.kind])()
+                                    for i, p in enumerate(decomposed.partials)]
+    whole = pl.concat(frames, how="diagonal_relaxed")
+    return whole.group_by([DAY, *metric.dimensions, "_level"]).agg(added).select(whole.columns).sort(DAY)
 
 
 def _monthly_answers(filters: Filters, by: list[str], every: str | None) -> str | None:

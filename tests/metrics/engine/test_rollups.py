@@ -134,6 +134,38 @@ def test_a_hash_collision_sends_the_metric_back_to_its_rows(runtime: Any, monkey
     monkeypatch.setattr(pl.Expr, "hash", lambda self, seed=0: pl.lit(7, pl.UInt64))
     metric = fast.metric("duplicate_records")
     with pytest.raises(rollups.Collision):
-        rollups.build_distinct(fast.connectors[metric.source], metric)
+        list(rollups.build_distinct(fast.connectors[metric.source], metric))
     assert fast.rollup(metric) is None
     assert same(fast.headline(metric.key, PERIOD).data.value, slow.headline(metric.key, PERIOD).data.value)
+
+
+def test_a_distinct_count_built_in_parts_to_fit_the_memory_budget_answers_alike(runtime: Any, tmp_path: Path) -> None:
+    """With a memory budget smaller than its build, a distinct count's rollup is built in parts split by the hash (a
+    folder of Parquet files, one per part): every question it answers (a month, a year, a breakdown, a monthly trend,
+    a month and a trend filtered to one value) equals the rows' answer, and the parts hold each value once."""
+    fast, slow = engines(runtime, tmp_path)
+    fast.config = replace(fast.config, values={**fast.config.values, "memory_budget_mb": 1})
+    fast._rollup_store = RollupStore(tmp_path / "rollups")
+    metric = fast.metric("duplicate_records")
+    rows = fast.connectors[metric.source].scan(metric.table, [metric.time_column], rollups.Where()).collect().height
+    parts = rollups.distinct_parts(metric, rows, 1)
+    assert parts == -(-rows * rollups.BUILD_BYTES_PER_ROW // 2**20) and parts >= 5
+    rollup = fast.rollup(metric)
+    assert isinstance(rollup, rollups.Distinct)
+    assert len(list((tmp_path / "rollups").glob("*/part-*.parquet"))) == parts
+    whole = rollup.daily.collect()
+    hashes = [f"_p{i}" for i, p in enumerate(rollups.decompose(metric).partials) if p.kind == "NUnique"]
+    groups = whole.select(rollups.DAY, *metric.dimensions, *hashes)
+    assert whole.height == groups.unique().height  # no (day, dimensions, hash) group split across parts
+    key = metric.key
+    for filters in (PERIOD, YEAR):
+        assert same(fast.value(key, filters).data, slow.value(key, filters).data)
+        for dim in metric.dimensions:
+            same_table(fast.breakdown(key, filters, dim).data, slow.breakdown(key, filters, dim).data, [dim])
+    same_table(fast.trend(key, YEAR, Grain.MONTH).data, slow.trend(key, YEAR, Grain.MONTH).data, ["period"])
+    dim = metric.dimensions[0]
+    value = slow.breakdown(key, YEAR, dim).data[dim].drop_nulls()[0]
+    one = Filters(PERIOD.start, PERIOD.end, ((dim, value),))
+    assert same(fast.value(key, one).data, slow.value(key, one).data)
+    year = Filters(YEAR.start, YEAR.end, ((dim, value),))
+    same_table(fast.trend(key, year, Grain.MONTH).data, slow.trend(key, year, Grain.MONTH).data, ["period"])
