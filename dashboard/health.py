@@ -6,7 +6,7 @@
 each check `{"status": "ok" | "warning" | "failing", "detail": "..."}`; 200 when no check fails, 503 otherwise.
 
 - state: every SQLite store under DATA_DIR the server uses (users, sessions, tokens, audit, baselines) opens
-  read-only and answers a query. Required.
+  read-only and answers a query; with state_url, the shared state answers one through its pool. Required.
 - cache: ResultCache.health(). Redis unreachable is a warning, not a failure: the node still serves, from its local
   cache folder, and a load balancer taking every node out at once for a cache outage would stop all viewers.
 - broker: with `broker_url`, whether its Redis answers and a worker beat lately (a warning otherwise: the node then
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import flask
 
+from core import state
 from core.errors import VantageError
 from core.store import SqliteStore, read_only
 from metrics.engine.cache_redis import RedisStore, RedisUnavailable
@@ -100,14 +101,20 @@ def _stores(engine: Engine, server_config: Any) -> list[SqliteStore]:
 
 
 def state_check(stores: list[SqliteStore]) -> Check:
-    """Every store opens read-only and answers a query (its schema's first page), none created."""
+    """Every store opens read-only and answers a query (its schema's first page), none created; a store kept in
+    the shared state (state_url) answers through a connection of its pool."""
+    shared: set[str] = set()
     for store in stores:
+        url = state.url_of(store.path)
         try:
             with read_only(store.path, wait=STORE_SECONDS) as con:
-                con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                con.execute("SELECT 1" if url else "SELECT count(*) FROM sqlite_master").fetchone()
         except Exception as exc:  # noqa: BLE001 - any failure means the store cannot serve, and is reported
             return _check("failing", f"{store.path.name}: {exc}")
-    return _check("ok", ", ".join(sorted(store.path.name for store in stores)) + " readable")
+        shared |= {state.shown(url)} if url else set()
+    files = sorted(store.path.name for store in stores if not state.url_of(store.path))
+    return _check("ok", "; ".join([*([", ".join(files) + " readable"] if files else []),
+                                   *(f"shared state {url} answers" for url in sorted(shared))]))
 
 
 def source_checks(engine: Engine) -> dict[str, Check]:

@@ -25,6 +25,7 @@ class Answer(Generic[T]):
     behind_sla: bool = False
     stale_reason: str = ""  # set when this is the last good answer, served because a refresh failed
     refreshing: bool = False  # the last good answer, served while a worker computes the newer data's: not a failure
+    versions: tuple[tuple[str, str], ...] = ()  # the data versions it was computed from (table, token)
 
     @property
     def stale(self) -> bool:

@@ -89,9 +89,10 @@ class Engine:
                 return None
             try:
                 name = digest("distinct", metric.key)[:12]
-                daily = self._rollup_store.scan(name, key, lambda: rollups.build_distinct(connector, metric))
-                return rollups.Distinct(daily, self._rollup_store.get(f"{name}m", key,
-                                                                      lambda: rollups.monthly(daily, metric)))
+                daily = self._rollup_store.scan(name, key, lambda: rollups.build_distinct(
+                    connector, metric, self.config.memory_budget_mb))
+                return rollups.Distinct(pl.concat(daily), self._rollup_store.get(
+                    f"{name}m", key, lambda: rollups.monthly(daily, metric)))
             except rollups.Collision:
                 self._collided.add(key)  # its rows answer, until the data changes
                 return None
@@ -312,16 +313,20 @@ class Engine:
         question = digest(self._definition(metric), op, params)
         try:
             versions = self._versions(metric)
-            # A worker pool reads changed tables, not a request: the last answer stands (a first one is computed here).
-            if (self.refreshing is not None and (last := self.cache.last_good(question)) is not None
-                    and (reason := self.refreshing(versions))):
-                return replace(last, stale_reason=reason, refreshing=True)
+            tokens = tuple(sorted((k, v.token) for k, v in versions.items()))
+            # A worker pool reads changed tables, not a request: the last answer stands (a first one is computed here);
+            # computed from these very versions (on any node), it is the answer itself.
+            if self.refreshing is not None and (last := self.cache.last_good(question)) is not None:
+                if last.versions == tokens:
+                    return self._fresh(metric, last, versions)
+                if reason := self.refreshing(versions):
+                    return replace(last, stale_reason=reason, refreshing=True)
             spans = span_versions(self, metric, reads, versions) if reads else None
             key = digest(question, spans if spans is not None else {k: v.token for k, v in versions.items()})
             cached = self.cache.get(key)
             if cached is not None:
                 return self._fresh(metric, cached, versions)
-            answer = Answer(compute(), self.now(), None)
+            answer = Answer(compute(), self.now(), None, versions=tokens)
             self.cache.put(key, question, answer)
             return self._fresh(metric, answer, versions)
         except SourceError as exc:
@@ -341,7 +346,3 @@ class Engine:
     def _table(self, metric: Metric, filters: Filters, by: list[str], grain: Grain | None) -> pl.DataFrame:
         """Group columns (period first, when a grain is given) + value + rows."""
         return self.planner.table(metric, filters, by, grain)
-
-    def _tables(self, asks: Sequence[Ask]) -> list[pl.DataFrame]:
-        """Answer several grouped questions at once: their scans run together and identical ones once."""
-        return self.planner.tables(asks)
