@@ -29,7 +29,7 @@ if ! .venv/bin/python -m mypy --config-file mypy.ini; then
 fi
 
 set +e
-.venv/bin/python -m pytest "${targets[@]}" --headless -p no:cacheprovider -q "$@"
+.venv/bin/python -m pytest "${targets[@]}" --headless -p no:cacheprovider -q --durations=25 "$@"
 rc=$?
 set -e
 

@@ -35,9 +35,10 @@ DAY = "_day"
 ROWS = "_rows"
 # How each decomposable aggregate's partials combine across groups.
 COMBINE = {"Sum": "sum", "Count": "sum", "Len": "sum", "Min": "min", "Max": "max", "NUnique": "n_unique"}
-# Memory a distinct count's rollup takes to build, per row of its table (the hash tables of its values and of its
-# groups: 2.4 GB measured at 10M rows in one part); larger builds are split to fit the memory_budget_mb setting.
-BUILD_BYTES_PER_ROW = 240
+# Memory a distinct count's rollup takes to build, per row of a part (the part's rows, the values' and the groups'
+# hash tables: 1.2 GB measured for a part of 2.5M master records); builds are split to fit memory_budget_mb.
+BUILD_BYTES_PER_ROW = 480
+SAMPLE_ROWS = 100_000  # the rows a distinct count's build looks at to choose what to split by
 SEED = 0  # the distinct values' hash seed (the rollup's key names the polars version: hashes may change with it)
 _DECOMPOSED: dict[str, Decomposed | None] = {}  # by a metric's fingerprint
 
@@ -201,7 +202,7 @@ def build(connector: Connector, metrics: Sequence[Metric], months: set[str] | No
 
 
 def distinct_parts(metric: Metric, rows: int, budget_mb: int) -> int:
-    """How many parts, split by the counted value's hash, a distinct count's rollup over `rows` rows is built in so
+    """How many parts, split by the counted value, a distinct count's rollup over `rows` rows is built in so
     that each part's build fits the memory budget; one when it counts more than one kind of value (the hashes'
     check then needs the whole table at once)."""
     parts = decompose(metric)
@@ -212,8 +213,9 @@ def distinct_parts(metric: Metric, rows: int, budget_mb: int) -> int:
 
 def build_distinct(connector: Connector, metric: Metric, budget_mb: int | None = None) -> Iterator[pl.DataFrame]:
     """The rollup of a metric that counts distinct values: by day, its dimensions and the hash of each counted value,
-    with its rows and other partials; made in parts split by the hash (distinct_parts: each value lies in one part),
-    each yielded sorted by day in turn (one part without a budget); Collision when a hash is not injective."""
+    with its rows and other partials; made in parts (distinct_parts) split by the hash of the value or of one of its
+    fields, so each value lies in one part, each yielded sorted by day in turn (one part without a budget);
+    Collision when a hash is not injective."""
     parts = decompose(metric)
     assert parts is not None and parts.distinct
     columns = {c for e in (metric.value, metric.numerator, metric.denominator, metric.row_filter) if e is not None
@@ -223,19 +225,35 @@ def build_distinct(connector: Connector, metric: Metric, budget_mb: int | None =
         frame = frame.filter(metric.row_filter.fill_null(False))
     distinct = [(f"_p{i}", p.of) for i, p in enumerate(parts.partials) if p.kind == "NUnique" and p.of is not None]
     count = 1 if budget_mb is None else distinct_parts(metric, frame.select(pl.len()).collect().item(), budget_mb)
+    split = _splitter(frame, distinct[0][1]) if count > 1 else None
     keys = [DAY, *metric.dimensions, *(name for name, _ in distinct)]
-    frame = frame.with_columns(pl.col(metric.time_column).cast(pl.Date).alias(DAY),
-                               *[of.hash(SEED).alias(name) for name, of in distinct])
     aggs = [pl.len().alias(ROWS)] + [p.over(None).alias(f"_p{i}") for i, p in enumerate(parts.partials)
                                      if p.kind != "NUnique"]
     for part in range(count):
-        rows = frame if count == 1 else frame.filter(pl.col(distinct[0][0]) % count == part)
+        # A part's rows are read first (streamed, by the hash of one column), then hashed and grouped in memory.
+        rows = frame if split is None else frame.filter(split.hash(SEED) % count == part).collect(
+            engine="streaming").lazy()
+        rows = rows.with_columns(pl.col(metric.time_column).cast(pl.Date).alias(DAY),
+                                 *[of.hash(SEED).alias(name) for name, of in distinct])
         checks = rows.select([e for name, of in distinct
                               for e in (of.n_unique().alias(f"{name}v"), pl.col(name).n_unique().alias(f"{name}h"))])
         counted = checks.collect(engine="streaming").row(0)
         if any(counted[i] != counted[i + 1] for i in range(0, len(counted), 2)):
             raise Collision(f"{metric.key}: two distinct values share a hash")
         yield rows.group_by(keys).agg(aggs).sort(DAY).collect(engine="streaming")
+
+
+def _splitter(frame: pl.LazyFrame, of: pl.Expr) -> pl.Expr:
+    """What a distinct count's build is split by: a function of the counted value reading one column where it can (a
+    scan filtered by one column's hash streams; one filtered by several columns is read whole first). For a value
+    made of fields, the most varied field that reads one column, in the first rows; else the value itself."""
+    if not isinstance(frame.select(of.alias("v")).collect_schema()["v"], pl.Struct):
+        return of
+    fields = [field for field in of.meta.pop() if len(set(field.meta.root_names())) == 1]
+    if not fields:
+        return of
+    varied = frame.head(SAMPLE_ROWS).select([f.n_unique().alias(str(i)) for i, f in enumerate(fields)]).collect()
+    return fields[max(range(len(fields)), key=lambda i: varied.row(0)[i])]
 
 
 @dataclass(frozen=True)

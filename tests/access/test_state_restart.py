@@ -39,6 +39,7 @@ from tests.dashboard.secured import overview_call
 from tests.dashboard.test_faults import free_port
 from tests.dashboard.test_guard import PASSWORD, login, secured_config_text, summary_request
 from tests.dashboard.test_locked_source import ahead_of_the_machine
+from tests.gunicorn import wait_until_serving
 from tests.postgres_server import PostgresServer, _Runner, running_postgres
 
 VIEWERS = ("ana", "bo", "cy", "di")
@@ -106,15 +107,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator
                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                try:
-                    if requests.get(base + "/login", timeout=5).status_code == 200:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.2)
-            else:
-                pytest.fail("gunicorn did not start: " + (folder / "server.log").read_text()[-2000:])
+            wait_until_serving(base, folder / "server.log", master)
             yield base, pg, folder
         finally:
             master.send_signal(signal.SIGQUIT)

@@ -15,22 +15,11 @@ import requests
 from access.audit import AuditTrail, verify
 from core import state
 from tests.cluster.conftest import Cluster, Node, killpg, login, logout, wait_for
-from tests.dashboard.secured import overview_call
+from tests.dashboard.secured import overview_call, props_of, summary_call
 
 OCTOBER = {"period": "custom", "start": "2026-10-01", "end": "2026-10-31"}
 TILES = overview_call(OCTOBER)
 COOKIE = "vantage_session"
-
-
-def summary_call(key: str, view: dict[str, Any]) -> dict[str, Any]:
-    """The body Dash's renderer posts for a metric page's numbers (summary, projection, trend, explanation)."""
-    parts = (("metric-summary", "children"), ("metric-projection", "children"), ("metric-trend-graph", "figure"),
-             ("metric-trend-graph", "className"), ("metric-trend-note", "children"), ("metric-explain", "children"))
-    return {"output": ".." + "...".join(f"{i}.{p}" for i, p in parts) + "..",
-            "outputs": [{"id": i, "property": p} for i, p in parts],
-            "inputs": [{"id": "metric-key", "property": "data", "value": key},
-                       {"id": "metric-view", "property": "data", "value": view}],
-            "changedPropIds": ["metric-view.data"], "state": []}
 
 
 def tile_values(body: str) -> dict[str, str]:
@@ -63,21 +52,7 @@ def tile_values(body: str) -> dict[str, str]:
 
 def stale_marks(body: str) -> list[str]:
     """The tooltips of the stale marks in an answer (why each number is not fresh)."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            props: dict[str, Any] = node["props"] if isinstance(node.get("props"), dict) else {}
-            if props.get("className") == "stale-badge":
-                found.append(str(props.get("title")))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(body))
-    return found
+    return [str(props.get("title")) for props in props_of(body, "stale-badge")]
 
 
 def tiles(session: requests.Session, node: Node) -> tuple[requests.Response, dict[str, str]]:

@@ -92,3 +92,34 @@ def overview_call(view: dict | None = None) -> dict[str, Any]:
 def call(client: Any, body: Any, **kwargs: Any) -> TestResponse:
     """POST a callback body (any JSON value) as Dash's renderer does."""
     return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json", **kwargs)
+
+
+def summary_call(key: str, view: dict[str, Any]) -> dict[str, Any]:
+    """The body Dash's renderer posts for a metric page's numbers (summary, projection, trend, explanation)."""
+    parts = (("metric-summary", "children"), ("metric-projection", "children"), ("metric-trend-graph", "figure"),
+             ("metric-trend-graph", "className"), ("metric-trend-note", "children"), ("metric-explain", "children"))
+    return {"output": ".." + "...".join(f"{i}.{p}" for i, p in parts) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in parts],
+            "inputs": [{"id": "metric-key", "property": "data", "value": key},
+                       {"id": "metric-view", "property": "data", "value": view}],
+            "changedPropIds": ["metric-view.data"], "state": []}
+
+
+def props_of(body: str, class_name: str) -> list[dict[str, Any]]:
+    """The props of every component of a class in a callback's answer (its JSON), in order."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            props = node["props"] if isinstance(node.get("props"), dict) else {}
+            if props.get("className") == class_name:
+                found.append(props)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(body))
+    return found
+

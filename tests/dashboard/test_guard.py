@@ -20,6 +20,7 @@ from dashboard.state import ViewState
 from metrics.engine.periods import Filters
 from metrics.semantics.format import format_value
 from tests.conftest import ROOT, TODAY
+from tests.dashboard.secured import summary_call
 
 PASSWORD = "correct horse battery"
 OCTOBER = Filters(date(2026, 10, 1), date(2026, 11, 1))
@@ -72,15 +73,8 @@ def logout(base: str, session: requests.Session) -> None:
 
 
 def summary_request(department: str = "", key: str = "data_accuracy") -> dict:
-    """The body Dash's renderer posts for the metric page's numbers (summary, projection, trend, explanation)."""
-    view = ViewState(department=department).to_data()
-    parts = (("metric-summary", "children"), ("metric-projection", "children"), ("metric-trend-graph", "figure"),
-             ("metric-trend-graph", "className"), ("metric-trend-note", "children"), ("metric-explain", "children"))
-    return {"output": ".." + "...".join(f"{i}.{p}" for i, p in parts) + "..",
-            "outputs": [{"id": i, "property": p} for i, p in parts],
-            "inputs": [{"id": "metric-key", "property": "data", "value": key},
-                       {"id": "metric-view", "property": "data", "value": view}],
-            "changedPropIds": ["metric-view.data"], "state": []}
+    """The body Dash's renderer posts for the metric page's numbers, for a department's view (empty: all)."""
+    return summary_call(key, ViewState(department=department).to_data())
 
 
 def shown(rt: app.Runtime, department: str | None) -> str:

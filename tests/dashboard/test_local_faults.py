@@ -22,7 +22,7 @@ from typing import Iterator
 import pytest
 
 from connectors import mirror
-from tests.dashboard.secured import call, overview_call, secured_app, sign_in
+from tests.dashboard.secured import call, overview_call, props_of, secured_app, sign_in
 from tests.dashboard.test_audit_trail import rows
 from tests.dashboard.test_guard import shown, summary_request
 
@@ -117,20 +117,7 @@ def test_a_full_data_folder_refuses_views_and_recovers_by_itself(data_dir: Path,
 
 def kpi_values(body: str) -> list[str]:
     """The text of every tile's value (number and unit) in a callback's answer, in order."""
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("props", {}).get("className") == "kpi-value":
-                found.append(json.dumps(node["props"].get("children"), ensure_ascii=False))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(body))
-    return found
+    return [json.dumps(props.get("children"), ensure_ascii=False) for props in props_of(body, "kpi-value")]
 
 
 def test_a_full_disk_serves_the_last_good_tiles_marked_stale_and_catches_up(

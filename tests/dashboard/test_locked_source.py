@@ -39,6 +39,7 @@ from tests.dashboard.secured import call, overview_call, secured_app, sign_in
 from tests.dashboard.test_dispatch import router_call
 from tests.dashboard.test_faults import _kpi_value, free_port
 from tests.dashboard.test_guard import PASSWORD, login, secured_config_text
+from tests.gunicorn import wait_until_serving
 
 VIEWERS = 10
 LOCK_SECONDS = 60.0
@@ -112,17 +113,7 @@ def gunicorn_with_viewers(tmp_path: Path, data_dir: Path) -> Iterator[tuple[str,
                                "--access-logfile", str(access), "--access-logformat", "%(U)s %(q)s %(s)s %(D)s"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(base + "/login", timeout=5).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    else:
-        master.kill()
-        log.close()
-        pytest.fail("gunicorn did not start: " + (tmp_path / "server.log").read_text()[-2000:])
+    wait_until_serving(base, tmp_path / "server.log", master)
     yield base, tmp_path, access
     master.send_signal(signal.SIGQUIT)  # a quick shutdown: the test is over, nothing is left to finish
     master.wait(timeout=30)
