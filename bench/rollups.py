@@ -41,7 +41,7 @@ def overview(work: Path, rollups: bool) -> dict:
     engine.cache.clear()
     keys = [k for k, m in rt.catalogue.items() if m.listed]
     for key in keys:  # the data versions are known within the TTL: what is timed is computation
-        engine._versions(engine.metric(key))
+        engine.versions(engine.metric(key))
     numbers: dict[str, list] = {}
     t0 = time.perf_counter()
     for key in keys:

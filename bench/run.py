@@ -96,7 +96,7 @@ def measure(records: int) -> dict:
         engine.cache = ResultCache(Path(tempfile.mkdtemp(dir=work)))
     def versions() -> None:
         for key in keys:
-            engine._versions(engine.metric(key))
+            engine.versions(engine.metric(key))
     fresh_cache()
     res["versions_s"], _ = timed(versions)  # asking SQLite for each table's row count and newest row
     # The cold suite and the DuckDB reference (in a process of its own, over the same Parquet parts) take turns, so

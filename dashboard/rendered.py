@@ -157,16 +157,16 @@ def _provenance(found_shelf: Shelf, engine: Engine, metric: Metric,
     """What the engine keys and marks every answer about a metric by, now: definition hash, data version tokens,
     as-of and behind-SLA (read through the engine's own steps, so they are the ones its answers carry; they depend
     on the metric's tables only, so `tables` keeps them for the other KPIs of the same tables)."""
-    sources = frozenset(engine._sources(metric))
+    sources = frozenset(engine.tables_of(metric))
     fresh = tables.get(sources)
     if fresh is None:
-        versions = engine._versions(metric)  # the result cache's versions, asked of the source at most once per TTL
-        marked = engine._fresh(metric, Answer(None, engine.now(), None), versions)
+        versions = engine.versions(metric)  # the result cache's versions, asked of the source at most once per TTL
+        marked = engine.fresh(metric, Answer(None, engine.now(), None), versions)
         fresh = tables[sources] = ({name: v.token for name, v in versions.items()}, marked.data_as_of,
                                    marked.behind_sla)
     known = found_shelf.definitions.get(metric.key)
     if known is None or known[0] is not metric:
-        known = (metric, engine._definition(metric))
+        known = (metric, engine.definition(metric))
         found_shelf.definitions[metric.key] = known
     return (metric.key, known[1], *fresh)
 

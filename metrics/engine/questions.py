@@ -78,7 +78,7 @@ class Engine:
         schema = dict(connector.schema(metric.table))
         if not rollups.usable(metric, schema):
             return None
-        version = self._versions(metric)[f"{metric.source}.{metric.table}"]
+        version = self.versions(metric)[f"{metric.source}.{metric.table}"]
         getattr(connector, "sync", lambda table: None)(metric.table)  # as a scan would: SourceError when it cannot be
         if self._rollup_store is None:
             self._rollup_store = RollupStore(self.config.data_path / "rollups")
@@ -123,7 +123,7 @@ class Engine:
 
     def data_span(self, metric: Metric) -> Span | None:
         """The first day and as-of of a metric's table (the rate windows' clip), read once per data version."""
-        version = self._versions(metric)[f"{metric.source}.{metric.table}"]
+        version = self.versions(metric)[f"{metric.source}.{metric.table}"]
         key = digest("span", metric.source, metric.table, metric.time_column, version.token)
         return self.cache.remember(key, lambda: pushdown.span(self.connectors[metric.source],
                                                               self.config.sources.get(metric.source), metric))
@@ -136,16 +136,18 @@ class Engine:
             return self._rows_metric(self.metric(metric.inputs[0]))
         return metric
 
-    def _sources(self, metric: Metric) -> set[tuple[str, str]]:
+    def tables_of(self, metric: Metric) -> set[tuple[str, str]]:
+        """The (source, table) pairs the metric reads, through the metrics it is made of."""
         if metric.kind is MetricKind.CHANGE:
-            return self._sources(self.metric(metric.base))
+            return self.tables_of(self.metric(metric.base))
         if metric.kind is MetricKind.DERIVED:
-            return set().union(*(self._sources(self.metric(k)) for k in metric.inputs))
+            return set().union(*(self.tables_of(self.metric(k)) for k in metric.inputs))
         return {(metric.source, metric.table)}
 
-    def _definition(self, metric: Metric) -> str:
+    def definition(self, metric: Metric) -> str:
+        """The hash of the metric's definition and of those it is made of: a changed one is a new question."""
         deps = [metric.base] if metric.kind is MetricKind.CHANGE else list(metric.inputs)
-        return digest(metric.fingerprint(), [self._definition(self.metric(k)) for k in deps])
+        return digest(metric.fingerprint(), [self.definition(self.metric(k)) for k in deps])
 
     # -- programme calendar ----------------------------------------------------------------------------------
     def programme_start(self) -> date | None:
@@ -268,7 +270,7 @@ class Engine:
                 "time_column": rows_metric.time_column, "formula": formula,
                 "row_filter": str(rows_metric.row_filter) if rows_metric.row_filter is not None else "",
                 "filters": filters.params(), "baseline_period": self.baseline_period(metric),
-                "definition": self._definition(metric), "module": metric.module,
+                "definition": self.definition(metric), "module": metric.module,
                 "sql": pushdown.sql_text(self.connectors.get(metric.source), self.config.sources.get(metric.source),
                                          metric, filters)}
 
@@ -276,8 +278,8 @@ class Engine:
         """The distinct values of a dimension in the tables of the listed metrics that declare it (sorted; none
         when no listed metric does), read once per data version."""
         declaring = [m for m in self.catalogue.values() if m.listed and dimension in m.dimensions]
-        tables = {(s, t): versions[f"{s}.{t}"] for m in declaring for versions in [self._versions(m)]
-                  for s, t in self._sources(m)}
+        tables = {(s, t): versions[f"{s}.{t}"] for m in declaring for versions in [self.versions(m)]
+                  for s, t in self.tables_of(m)}
         return distinct_values(self.connectors, self.cache, dimension, tables)
 
     def milestones(self) -> pl.DataFrame:
@@ -293,52 +295,52 @@ class Engine:
             return pl.DataFrame()
 
     # -- caching and freshness ---------------------------------------------------------------------------------
-    def _versions(self, metric: Metric) -> dict[str, DataVersion]:
+    def versions(self, metric: Metric) -> dict[str, DataVersion]:
+        """The data versions of the metric's tables, asked of their sources at most once per TTL: its answers' key."""
         versions: dict[str, DataVersion] = {}
-        for source, table in sorted(self._sources(metric)):
+        for source, table in sorted(self.tables_of(metric)):
             if source not in self.connectors:
                 raise SourceError(f"source '{source}' is not declared", f"metric {metric.key}",
                                   f"add [sources.{source}] to the config")
-            spec = self.config.sources[source]
-            connector = self.connectors[source]
-            versions[f"{source}.{table}"] = self.cache.version(
-                source, table, spec.cache_ttl_seconds,
-                partial(self.breaker.ask, source, table, partial(connector.data_version, table)))
+            ask = partial(self.breaker.ask, source, table, partial(self.connectors[source].data_version, table))
+            versions[f"{source}.{table}"] = self.cache.version(source, table,
+                                                               self.config.sources[source].cache_ttl_seconds, ask)
         return versions
 
     def _answer(self, metric: Metric, op: str, params: dict[str, Any], compute: Callable[[], T],
                 reads: Sequence[Filters] = ()) -> Answer[T]:
         """The answer to a question, from the cache when the data it reads is unchanged: the versions of the months
         of `reads` (the periods it reads) where the connectors tell them (spans.py), else of its whole tables."""
-        question = digest(self._definition(metric), op, params)
+        question = digest(self.definition(metric), op, params)
         try:
-            versions = self._versions(metric)
+            versions = self.versions(metric)
             tokens = tuple(sorted((k, v.token) for k, v in versions.items()))
             # A worker pool reads changed tables, not a request: the last answer stands (a first one is computed here);
             # computed from these very versions (on any node), it is the answer itself.
             if self.refreshing is not None and (last := self.cache.last_good(question)) is not None:
                 if last.versions == tokens:
-                    return self._fresh(metric, last, versions)
+                    return self.fresh(metric, last, versions)
                 if reason := self.refreshing(versions):
                     return replace(last, stale_reason=reason, refreshing=True)
             spans = span_versions(self, metric, reads, versions) if reads else None
             key = digest(question, spans if spans is not None else {k: v.token for k, v in versions.items()})
             cached = self.cache.get(key)
             if cached is not None:
-                return self._fresh(metric, cached, versions)
+                return self.fresh(metric, cached, versions)
             answer = Answer(compute(), self.now(), None, versions=tokens)
             self.cache.put(key, question, answer)
-            return self._fresh(metric, answer, versions)
+            return self.fresh(metric, answer, versions)
         except SourceError as exc:
             last = self.cache.last_good(question)
             if last is None:
                 raise
             return replace(last, stale_reason=exc.message)
 
-    def _fresh(self, metric: Metric, answer: Answer[T], versions: dict[str, DataVersion]) -> Answer[T]:
+    def fresh(self, metric: Metric, answer: Answer[T], versions: dict[str, DataVersion]) -> Answer[T]:
+        """The answer marked with its data's as-of and whether that is behind the tables' SLA, not stale."""
         times = [v.as_of for v in versions.values() if v.as_of is not None]
         as_of = min(times) if times else None
-        sla = min(self.config.sources[s].sla_hours(t) for s, t in self._sources(metric))
+        sla = min(self.config.sources[s].sla_hours(t) for s, t in self.tables_of(metric))
         behind = as_of is not None and self.now() - as_of > timedelta(hours=sla)
         return replace(answer, data_as_of=as_of, behind_sla=behind, stale_reason="")
 

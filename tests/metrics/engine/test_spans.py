@@ -48,7 +48,7 @@ def completeness(rt: app.Runtime, period: Filters) -> float:
 
 
 def table_token(rt: app.Runtime) -> str:
-    return rt.engine._versions(rt.engine.metric("data_completeness"))["demo.master_records"].token
+    return rt.engine.versions(rt.engine.metric("data_completeness"))["demo.master_records"].token
 
 
 def test_a_change_to_october_leaves_september_warm_and_recomputes_october(rt: app.Runtime) -> None:
