@@ -27,6 +27,7 @@ from connectors.base import Connector, Where
 from connectors.sql import SqlConnector
 from metrics.engine.periods import Filters, add_months, month_start
 from metrics.engine.planning import Ask, Span, read_span
+from metrics.engine.rollups import valued
 from metrics.engine.sql_expressions import Compiler, NotPushable
 from metrics.semantics.model import Metric, MetricKind
 
@@ -153,10 +154,5 @@ def finish(compiled: Compiled, frame: pl.DataFrame, metric: Metric) -> pl.DataFr
         frame = frame.with_columns(period.str.slice(0, 10).str.to_date() if frame.schema["period"] == pl.String
                                    else period.cast(pl.Date))
     frame = frame.with_columns([pl.col(n).cast(t) for n, t in compiled.types.items()])
-    if metric.kind is MetricKind.SIMPLE and compiled.value is not None:
-        frame = frame.with_columns(compiled.value.cast(pl.Float64).alias("value"))
-    elif compiled.numerator is not None and compiled.denominator is not None:
-        num, den = compiled.numerator.cast(pl.Float64), compiled.denominator.cast(pl.Float64)
-        frame = frame.with_columns(value=pl.when(den != 0).then(num / den))
-    frame = frame.with_columns(pl.when(pl.col("rows") > 0).then(pl.col("value")).alias("value"))
-    return frame.select([*compiled.keys, "value", "rows"])
+    valued_frame = valued(frame, metric, compiled.value, compiled.numerator, compiled.denominator)
+    return valued_frame.select([*compiled.keys, "value", "rows"])

@@ -10,7 +10,8 @@ A distinct count decomposes too, exactly, at a larger size: its rollup is groupe
 value as well (one row per day, dimensions and value), and the distinct count of any slice is the number of distinct
 hashes in it. The hash is checked injective over the whole table when the rollup is built (as many distinct hashes
 as distinct values); a table where two values share a hash keeps reading its rows for that metric. Such a rollup is
-one metric's, kept on disk and scanned by period (its rows sorted by day), never held whole in memory.
+one metric's, kept on disk and scanned by period (its rows sorted by day), never held whole in memory; its build is
+split in parts by the counted value where it would exceed the memory budget (`memory_budget_mb`).
 
 Medians and percentiles do not decompose (a median of medians is not the median): such a metric, and one whose time
 column carries a time zone (its days would not be the filters' days), reads its rows as before. Every other
@@ -23,7 +24,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Sequence, TypeVar
 
 import polars as pl
 
@@ -31,9 +32,9 @@ from connectors.base import Connector, Where
 from metrics.engine.periods import Filters, add_months
 from metrics.semantics.model import Metric, MetricKind
 
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 DAY = "_day"
 ROWS = "_rows"
-# How each decomposable aggregate's partials combine across groups.
 COMBINE = {"Sum": "sum", "Count": "sum", "Len": "sum", "Min": "min", "Max": "max", "NUnique": "n_unique"}
 # Memory a distinct count's rollup takes to build, per row of a part (the part's rows, the values' and the groups'
 # hash tables: 1.2 GB measured for a part of 2.5M master records); builds are split to fit memory_budget_mb.
@@ -335,10 +336,15 @@ def table(rollup: pl.DataFrame | Distinct, metric: Metric, filters: Filters, by:
     combined = [pl.col(ROWS).sum().alias("rows")] + [getattr(pl.col(f"_p{i}"), combine[p.kind])().alias(f"_p{i}")
                                                       for i, p in enumerate(parts.partials)]
     out = frame.group_by(keys).agg(combined) if keys else frame.select(combined)
-    if metric.kind is MetricKind.SIMPLE and parts.value is not None:
-        out = out.with_columns(parts.value.cast(pl.Float64).alias("value"))
-    elif parts.numerator is not None and parts.denominator is not None:
-        num, den = parts.numerator.cast(pl.Float64), parts.denominator.cast(pl.Float64)
-        out = out.with_columns(value=pl.when(den != 0).then(num / den))
-    out = out.with_columns(pl.when(pl.col("rows") > 0).then(pl.col("value")).alias("value"))
-    return out.select([*keys, "value", "rows"])
+    return valued(out, metric, parts.value, parts.numerator, parts.denominator).select([*keys, "value", "rows"])
+
+
+def valued(frame: Frame, metric: Metric, value: pl.Expr | None, numerator: pl.Expr | None,
+           denominator: pl.Expr | None) -> Frame:
+    """The table of aggregates with the metric's value as its rows give it (none without rows or where divided by 0)."""
+    if metric.kind is MetricKind.SIMPLE and value is not None:
+        frame = frame.with_columns(value.cast(pl.Float64).alias("value"))
+    elif numerator is not None and denominator is not None:
+        frame = frame.with_columns(value=pl.when(denominator != 0).then(numerator.cast(pl.Float64) /
+                                                                         denominator.cast(pl.Float64)))
+    return frame.with_columns(pl.when(pl.col("rows") > 0).then(pl.col("value")).alias("value"))
