@@ -1,6 +1,5 @@
 """Browser tests: a real headless Chromium against a real server. Every test here carries the `browser` marker
-(`-m "not browser"` leaves them out for a quick run; the README's test command runs them). Run in parallel
-(pytest-xdist), they all go to one worker, one after another: Dash's test server listens on one fixed port."""
+(`-m "not browser"` leaves them out for a quick run; the README's test command runs them)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,4 +13,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
