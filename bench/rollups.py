@@ -55,9 +55,12 @@ def overview(work: Path, rollups: bool) -> dict:
 
 
 def measure(records: int) -> dict:
+    import polars as pl
+
     import app
     from bench.run import build
     from config.settings import load_config
+    from metrics.engine import rollups
 
     work = Path(tempfile.mkdtemp(prefix=f"vantage-rollups-{records}-", dir=ROOT / "bench" / "out"))
     shutil.copy(build(records), work / "demo.sqlite")
@@ -73,8 +76,9 @@ def measure(records: int) -> dict:
     t0 = time.perf_counter()
     built = [rt.engine.rollup(m) for m in rt.catalogue.values() if m.listed]
     res["build_s"] = time.perf_counter() - t0
-    res["rollup_rows"] = sum(len(r) for r in built if r is not None)
-    res["rollup_mb"] = sum(p.stat().st_size for p in (work / "rollups").glob("*.parquet")) / 2**20
+    res["rollup_rows"] = sum(r.monthly.height + r.daily.select(pl.len()).collect().item()
+                             if isinstance(r, rollups.Distinct) else r.height for r in built if r is not None)
+    res["rollup_mb"] = sum(p.stat().st_size for p in (work / "rollups").rglob("*.parquet")) / 2**20
     child = subprocess.run([sys.executable, __file__, "--restart", str(work)], capture_output=True, text=True,
                            check=True)
     after = json.loads(child.stdout)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import SourceSpec, TableSpec
+from connectors import sqlite_file
 from connectors.base import Where
 from connectors.sql import SqlConnector
 from core.errors import SourceError
@@ -116,3 +117,24 @@ def test_a_locked_file_costs_one_short_wait_and_is_not_taken_for_damage(sql: Sql
         writer.execute("ROLLBACK")
         writer.close()
     assert sql.data_version("runs").rows == len(ROWS)  # checked now, and sound: no damage was remembered
+
+
+def test_rows_sqlite_writes_in_place_are_checked_by_the_header_and_a_replaced_file_whole(
+        sql: SqlConnector, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """quick_check reads the whole file (seconds for a large source); SQLite's own writes into the same file need only
+    the header's check, a file copied or moved over it the whole check. Both checks run for real; which ran is noted."""
+    ran: list[str] = []
+    for name in ("quick_check", "header_check"):
+        real = getattr(sqlite_file, name)
+        monkeypatch.setattr(sqlite_file, name, lambda path, where, _n=name, _f=real: (ran.append(_n), _f(path, where)))
+    assert sql.data_version("runs").rows == 30 and ran == ["quick_check"]  # a file seen for the first time
+    make_db(tmp_path / "s.db", [(i, "hr", "2026-04-01 09:00:00", "2026-04-01", 1.0) for i in range(100, 3000)])
+    assert sql.data_version("runs").rows == 30 + 2900 and ran == ["quick_check", "header_check"]
+    os.replace(corrected(tmp_path, "copy.db"), tmp_path / "s.db")  # another file: checked whole
+    assert sql.data_version("runs").rows == 2930 and ran[-1] == "quick_check"
+    size = (tmp_path / "s.db").stat().st_size
+    with open(tmp_path / "s.db", "r+b") as file:  # garbage written over it in place, as long as it was
+        file.write(os.urandom(size))
+    with pytest.raises(SourceError, match=r"s\.db is damaged: not a SQLite database header"):
+        sql.data_version("runs")
+    assert ran[-1] == "header_check"
