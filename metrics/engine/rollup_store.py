@@ -87,8 +87,10 @@ class RollupStore:
     def _drop_others(self, group: str, kept: str) -> None:
         """The group's older rollups (files and folders of parts), once the new one is in place."""
         for old in self.folder.glob(f"{group}-*"):
-            if old.name != kept and old.stem != kept:
-                shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
+            if old.name != kept and old.stem != kept and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            elif old.name != kept and old.stem != kept:
+                old.unlink(missing_ok=True)
 
     def _put(self, group: str, path: Path, frame: pl.DataFrame, about: dict | None = None) -> None:
         tmp = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp")
