@@ -104,16 +104,17 @@ def state_check(stores: list[SqliteStore]) -> Check:
     """Every store opens read-only and answers a query (its schema's first page), none created; a store kept in
     the shared state (state_url) answers through a connection of its pool."""
     shared: set[str] = set()
+    files = []
     for store in stores:
         url = state.url_of(store.path)
+        files += [] if url else [store.path.name]
         try:
             with read_only(store.path, wait=STORE_SECONDS) as con:
                 con.execute("SELECT 1" if url else "SELECT count(*) FROM sqlite_master").fetchone()
         except Exception as exc:  # noqa: BLE001 - any failure means the store cannot serve, and is reported
             return _check("failing", f"{store.path.name}: {exc}")
         shared |= {state.shown(url)} if url else set()
-    files = sorted(store.path.name for store in stores if not state.url_of(store.path))
-    return _check("ok", "; ".join([*([", ".join(files) + " readable"] if files else []),
+    return _check("ok", "; ".join([*([", ".join(sorted(files)) + " readable"] if files else []),
                                    *(f"shared state {url} answers" for url in sorted(shared))]))
 
 

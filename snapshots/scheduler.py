@@ -40,14 +40,19 @@ Dispatch = Callable[[str, Occurrence, datetime, Late | None], None]  # a due occ
 
 
 def interval_from(environ: Mapping[str, str]) -> float:
-    raw = environ.get(INTERVAL_ENV, "")
+    return seconds_from(environ, INTERVAL_ENV, DEFAULT_INTERVAL, "give the seconds between checks as a positive "
+                        "number, or unset it for 30")
+
+
+def seconds_from(environ: Mapping[str, str], name: str, default: float, fix: str) -> float:
+    """A positive number of seconds from the environment variable `name` (unset: `default`); ConfigError naming it."""
+    raw = environ.get(name, "")
     try:
-        value = float(raw) if raw else DEFAULT_INTERVAL
+        value = float(raw) if raw else default
     except ValueError:
         value = -1.0
     if value <= 0:
-        raise ConfigError(f"{INTERVAL_ENV} is '{raw}'", f"environment variable {INTERVAL_ENV}",
-                          "give the seconds between checks as a positive number, or unset it for 30")
+        raise ConfigError(f"{name} is '{raw}'", f"environment variable {name}", fix)
     return value
 
 

@@ -24,7 +24,7 @@ from core.errors import ConfigError
 from metrics.engine.cache_redis import RedisUnavailable
 from metrics.engine.questions import Engine
 from snapshots.cron import Occurrence
-from snapshots.scheduler import Dispatch
+from snapshots.scheduler import Dispatch, seconds_from
 from snapshots.view import Late
 from workers.board import QUEUED, Board
 
@@ -37,16 +37,8 @@ log = logging.getLogger("vantage.workers")
 
 
 def redeliver_seconds(environ: Mapping[str, str] = os.environ) -> float:
-    raw = environ.get(REDELIVER_ENV, "")
-    try:
-        value = float(raw) if raw else REDELIVER_SECONDS
-    except ValueError:
-        value = -1.0
-    if value <= 0:
-        raise ConfigError(f"{REDELIVER_ENV} is '{raw}'", f"environment variable {REDELIVER_ENV}",
-                          f"give the seconds after which a dead worker's task is retried, or unset it for "
-                          f"{REDELIVER_SECONDS:g}")
-    return value
+    return seconds_from(environ, REDELIVER_ENV, REDELIVER_SECONDS, "give the seconds after which a dead worker's "
+                        f"task is retried, or unset it for {REDELIVER_SECONDS:g}")
 
 
 def celery_app(broker_url: str) -> Celery:

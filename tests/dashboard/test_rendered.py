@@ -9,6 +9,7 @@ import json
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,25 +61,14 @@ def read(body: str) -> str:
 
 def tile_value(body: str, key: str, size: str = "tile") -> str:
     """The value a grid tile (or a metric page's summary tile) shows (number and unit), as a person reads it."""
-    def find(node: Any) -> Any:
+    def first(node: Any, matches: Callable[[dict], bool]) -> Any:
+        """The first component (depth first) whose props match."""
         if isinstance(node, dict):
-            if node.get("props", {}).get("id") == f"{size}-{key}":
-                return node
-            node = list(node.values())
-        if isinstance(node, list):
-            for child in node:
-                found = find(child)
-                if found is not None:
-                    return found
-        return None
-
-    def value(node: Any) -> Any:
-        if isinstance(node, dict):
-            if node.get("props", {}).get("className") == "kpi-value":
+            if matches(node.get("props", {})):
                 return node
             node = list(node.values())
         for child in node if isinstance(node, list) else []:
-            found = value(child)
+            found = first(child, matches)
             if found is not None:
                 return found
         return None
@@ -90,9 +80,9 @@ def tile_value(body: str, key: str, size: str = "tile") -> str:
             return words(node.get("props", {}).get("children"))
         return "".join(words(child) for child in node) if isinstance(node, list) else ""
 
-    tile = find(json.loads(body))
+    tile = first(json.loads(body), lambda props: props.get("id") == f"{size}-{key}")
     assert tile is not None, f"no tile of {key}"
-    return words(value(tile))
+    return words(first(tile, lambda props: props.get("className") == "kpi-value"))
 
 
 def error_rate(folder: Path, department: str | None = None) -> str:

@@ -22,18 +22,10 @@ from snapshots.cron import Occurrence
 from tests.conftest import ROOT, TODAY, run_cli
 from tests.redis_server import RedisServer
 from tests.snapshots.smtp import SmtpServer, wired, write_config
+from tests.snapshots.test_scheduler import DAILY, KEY
 from workers.board import Board
 from workers.queue import REFRESHING, attach, snapshot_dispatch
 
-DAILY = """
-[snapshots.daily]
-title = "Daily KPIs"
-schedule = "0 9 * * *"
-timezone = "Asia/Shanghai"
-recipients = [{email = "pmo@example.com", language = "en"}]
-metrics = ["data_accuracy", "automation_rate"]
-"""
-KEY = "daily@2026-11-30T09:00 Asia/Shanghai"
 OCTOBER = Filters(date(2026, 10, 1), date(2026, 11, 1))
 
 
